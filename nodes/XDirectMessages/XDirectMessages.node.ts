@@ -1,0 +1,82 @@
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import * as conversation from './actions/conversation';
+import * as event from './actions/event';
+import * as message from './actions/message';
+import { router } from './actions/router';
+import { searchConversationPartners } from './listSearch/searchConversationPartners';
+import { searchConversations } from './listSearch/searchConversations';
+
+export class XDirectMessages implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'X Direct Messages',
+		name: 'xDirectMessages',
+		icon: { light: 'file:../../icons/x-dm.svg', dark: 'file:../../icons/x-dm.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Send and read X (Twitter) Direct Messages through the X API v2',
+		defaults: {
+			name: 'X Direct Messages',
+		},
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: 'xDmOAuth2Api',
+				required: true,
+				displayOptions: { show: { authentication: ['oAuth2'] } },
+			},
+			{
+				name: 'xDmOAuth1Api',
+				required: true,
+				displayOptions: { show: { authentication: ['oAuth1'] } },
+			},
+		],
+		properties: [
+			{
+				displayName: 'Authentication',
+				name: 'authentication',
+				type: 'options',
+				options: [
+					{ name: 'OAuth1', value: 'oAuth1' },
+					{ name: 'OAuth2 (Recommended)', value: 'oAuth2' },
+				],
+				default: 'oAuth2',
+			},
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Conversation', value: 'conversation' },
+					{ name: 'Event', value: 'event' },
+					{ name: 'Message', value: 'message' },
+				],
+				default: 'message',
+			},
+			...message.description,
+			...conversation.description,
+			...event.description,
+		],
+	};
+
+	methods = {
+		listSearch: {
+			searchConversationPartners,
+			searchConversations,
+		},
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

@@ -1,0 +1,309 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { maxRateLimitWaitOption, timeoutOption } from '../../shared/descriptions';
+import type { PreparedMedia, UploadedMedia } from '../../shared/media';
+import { prepareBinaryAttachment, uploadMedia } from '../../shared/media';
+import { xApiRequest } from '../../shared/transport';
+import type { UserReference } from '../../shared/validation';
+import { invalidParameter, MAX_TEXT_LENGTH, validateId, validateText } from '../../shared/validation';
+
+type Show = Record<string, string[]>;
+
+export function textProperty(show: Show): INodeProperties {
+	return {
+		displayName: 'Text',
+		name: 'text',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		default: '',
+		description: `Message text, up to ${MAX_TEXT_LENGTH.toLocaleString('en-US')} characters. May be empty when the message has an attachment.`,
+		displayOptions: { show },
+	};
+}
+
+export function attachmentProperties(show: Show): INodeProperties[] {
+	return [
+		{
+			displayName: 'Attachment',
+			name: 'attachmentType',
+			type: 'options',
+			options: [
+				{
+					name: 'Binary File',
+					value: 'binary',
+					description: 'Upload a file from the input item (image, GIF or video) and attach it',
+				},
+				{
+					name: 'Media ID',
+					value: 'mediaId',
+					description: 'Attach media that was already uploaded for DMs by the same user',
+				},
+				{ name: 'None', value: 'none' },
+			],
+			default: 'none',
+			description: 'X allows one attachment per message',
+			displayOptions: { show },
+		},
+		{
+			displayName: 'Media ID',
+			name: 'mediaId',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. 1583157113245011970',
+			description: 'ID of media uploaded with a DM media category (dm_image, dm_gif, dm_video) in the last 24 hours',
+			displayOptions: { show: { ...show, attachmentType: ['mediaId'] } },
+		},
+		{
+			displayName: 'Input Binary Field',
+			name: 'binaryPropertyName',
+			type: 'string',
+			default: 'data',
+			hint: 'The name of the input binary field containing the file to attach',
+			description: 'JPEG, PNG, WEBP, BMP or TIFF images, GIFs and MP4, MOV, WEBM or MPEG-TS videos are supported',
+			displayOptions: { show: { ...show, attachmentType: ['binary'] } },
+		},
+	];
+}
+
+export function optionsCollection(show: Show, extra: INodeProperties[] = []): INodeProperties {
+	const options = [...extra, maxRateLimitWaitOption, timeoutOption].sort((a, b) =>
+		a.displayName.localeCompare(b.displayName),
+	);
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options,
+		displayOptions: { show },
+	};
+}
+
+export type PreparedAttachment =
+	| { kind: 'none' }
+	| { kind: 'mediaId'; mediaId: string }
+	| { kind: 'binary'; media: PreparedMedia };
+
+/** Reads and checks the attachment parameters without making any request. */
+export async function prepareAttachment(this: IExecuteFunctions, itemIndex: number): Promise<PreparedAttachment> {
+	const attachmentType = this.getNodeParameter('attachmentType', itemIndex, 'none') as string;
+	if (attachmentType === 'none') return { kind: 'none' };
+	if (attachmentType === 'mediaId') {
+		const mediaId = validateId(this, this.getNodeParameter('mediaId', itemIndex, ''), 'Media ID', itemIndex, 'media ID');
+		return { kind: 'mediaId', mediaId };
+	}
+	if (attachmentType === 'binary') {
+		const media = await prepareBinaryAttachment.call(
+			this,
+			itemIndex,
+			this.getNodeParameter('binaryPropertyName', itemIndex, 'data'),
+		);
+		return { kind: 'binary', media };
+	}
+	throw invalidParameter(this, itemIndex, `Attachment: unknown type "${attachmentType}"`);
+}
+
+export interface ResolvedAttachment {
+	mediaId?: string;
+	uploaded?: UploadedMedia;
+}
+
+/** Uploads a binary attachment if there is one; returns the media ID to send. */
+export async function resolveAttachment(
+	this: IExecuteFunctions,
+	attachment: PreparedAttachment,
+	itemIndex: number,
+): Promise<ResolvedAttachment> {
+	if (attachment.kind === 'none') return {};
+	if (attachment.kind === 'mediaId') return { mediaId: attachment.mediaId };
+	const uploaded = await uploadMedia.call(this, attachment.media, itemIndex);
+	return { mediaId: uploaded.media_id, uploaded };
+}
+
+/** Reads the text with the attachment in mind (attachment-only messages have no text). */
+export function readText(this: IExecuteFunctions, itemIndex: number, attachment: PreparedAttachment): string | undefined {
+	return validateText(this, this.getNodeParameter('text', itemIndex, ''), attachment.kind !== 'none', itemIndex);
+}
+
+export function messageBody(text: string | undefined, mediaId: string | undefined): IDataObject {
+	const message: IDataObject = {};
+	if (text !== undefined) message.text = text;
+	if (mediaId) message.attachments = [{ media_id: mediaId }];
+	return message;
+}
+
+export interface ResolvedUser {
+	id: string;
+	username?: string;
+}
+
+/** Turns an ID or @username into a user ID (one users lookup for usernames). */
+export async function resolveUser(
+	this: IExecuteFunctions,
+	reference: UserReference,
+	itemIndex: number,
+): Promise<ResolvedUser> {
+	if (reference.kind === 'id') return { id: reference.value };
+	const { body } = await xApiRequest.call(this, {
+		method: 'GET',
+		path: `/2/users/by/username/${encodeURIComponent(reference.value)}`,
+		itemIndex,
+	});
+	const user = (body.data as IDataObject | undefined) ?? {};
+	if (typeof user.id !== 'string') {
+		throw new NodeOperationError(this.getNode(), `X could not find the user "@${reference.value}"`, { itemIndex });
+	}
+	return { id: user.id, username: String(user.username ?? reference.value) };
+}
+
+/** Reads `{ dm_conversation_id, dm_event_id }` out of a send response. */
+export function sendResult(this: IExecuteFunctions, body: IDataObject, itemIndex: number): IDataObject {
+	const data = (body.data as IDataObject | undefined) ?? {};
+	if (typeof data.dm_event_id !== 'string' || typeof data.dm_conversation_id !== 'string') {
+		throw new NodeOperationError(this.getNode(), 'X accepted the message but did not return its IDs', {
+			itemIndex,
+			description: 'Check the conversation in X before re-running the workflow.',
+		});
+	}
+	const result: IDataObject = {
+		dm_conversation_id: data.dm_conversation_id,
+		dm_event_id: data.dm_event_id,
+	};
+	if (Array.isArray(body.errors) && body.errors.length) result.errors = body.errors;
+	return result;
+}
+
+/** The "what was sent" part of a send's output. */
+export function sentContent(text: string | undefined, attachment: ResolvedAttachment): IDataObject {
+	const sent: IDataObject = { text: text ?? '' };
+	if (attachment.mediaId) sent.media_id = attachment.mediaId;
+	if (attachment.uploaded) {
+		sent.media_key = attachment.uploaded.media_key;
+		sent.media_category = attachment.uploaded.media_category;
+	}
+	return sent;
+}
+
+export function userLocatorProperty(name: string, displayName: string, show: Show, description: string): INodeProperties {
+	return {
+		displayName,
+		name,
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required: true,
+		description,
+		displayOptions: { show },
+		modes: [
+			{
+				displayName: 'From Recent Conversations',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchConversationPartners', searchable: true },
+			},
+			{
+				displayName: 'By Username',
+				name: 'username',
+				type: 'string',
+				placeholder: 'e.g. @XDevelopers',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^@?[A-Za-z0-9_]{1,15}$',
+							errorMessage: 'Usernames have 1 to 15 letters, digits or underscores',
+						},
+					},
+				],
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 944480690',
+				validation: [
+					{ type: 'regex', properties: { regex: '^[0-9]{1,19}$', errorMessage: 'A user ID has 1 to 19 digits' } },
+				],
+			},
+			{
+				displayName: 'By URL',
+				name: 'url',
+				type: 'string',
+				placeholder: 'e.g. https://x.com/XDevelopers',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^(https?://)?(www\\.|mobile\\.)?(x|twitter)\\.com/.+',
+							errorMessage: 'Enter a profile URL on x.com or twitter.com',
+						},
+					},
+				],
+			},
+		],
+	};
+}
+
+export function conversationLocatorProperty(show: Show): INodeProperties {
+	return {
+		displayName: 'Conversation',
+		name: 'conversation',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required: true,
+		description: 'The one-to-one or group conversation',
+		displayOptions: { show },
+		modes: [
+			{
+				displayName: 'From Recent Conversations',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchConversations', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 944480690-906948460078698496',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^([0-9]{1,19}-[0-9]{1,19}|[0-9]{15,19})$',
+							errorMessage: 'A conversation ID is <user ID>-<user ID> or 15 to 19 digits',
+						},
+					},
+				],
+			},
+			{
+				displayName: 'By URL',
+				name: 'url',
+				type: 'string',
+				placeholder: 'e.g. https://x.com/messages/944480690-906948460078698496',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^(https?://)?(www\\.)?(x|twitter)\\.com/(messages|i/chat)/[0-9-]+',
+							errorMessage: 'Enter a conversation URL such as https://x.com/messages/<ID>',
+						},
+					},
+				],
+			},
+		],
+	};
+}
+
+/** Keeps n8n errors as they are (adding the item index); wraps anything else in a NodeOperationError. */
+export function toNodeError(
+	this: IExecuteFunctions,
+	error: unknown,
+	itemIndex: number,
+): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		if (error.context.itemIndex === undefined) error.context.itemIndex = itemIndex;
+		return error;
+	}
+	return new NodeOperationError(this.getNode(), error instanceof Error ? error : String(error), { itemIndex });
+}

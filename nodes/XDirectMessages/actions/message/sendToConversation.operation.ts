@@ -1,0 +1,52 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { xApiRequest } from '../../../shared/transport';
+import { parseConversationLocator } from '../../../shared/validation';
+import {
+	attachmentProperties,
+	conversationLocatorProperty,
+	messageBody,
+	optionsCollection,
+	prepareAttachment,
+	readText,
+	resolveAttachment,
+	sendResult,
+	sentContent,
+	textProperty,
+} from '../common';
+
+const show = { resource: ['message'], operation: ['sendToConversation'] };
+
+export const description: INodeProperties[] = [
+	conversationLocatorProperty(show),
+	textProperty(show),
+	...attachmentProperties(show),
+	optionsCollection(show),
+];
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+	const conversationId = parseConversationLocator(
+		this,
+		this.getNodeParameter('conversation', itemIndex),
+		'Conversation',
+		itemIndex,
+	);
+	const attachment = await prepareAttachment.call(this, itemIndex);
+	const text = readText.call(this, itemIndex, attachment);
+
+	const resolvedAttachment = await resolveAttachment.call(this, attachment, itemIndex);
+	const { body } = await xApiRequest.call(this, {
+		method: 'POST',
+		path: `/2/dm_conversations/${conversationId}/messages`,
+		body: messageBody(text, resolvedAttachment.mediaId),
+		itemIndex,
+		isSend: true,
+	});
+	return [
+		{
+			...sendResult.call(this, body, itemIndex),
+			conversation_id: conversationId,
+			...sentContent(text, resolvedAttachment),
+		},
+	];
+}

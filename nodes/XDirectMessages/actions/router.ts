@@ -1,0 +1,61 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import * as conversation from './conversation';
+import * as event from './event';
+import * as message from './message';
+import { toNodeError } from './common';
+
+type OperationExecute = (this: IExecuteFunctions, itemIndex: number) => Promise<IDataObject[]>;
+
+const operations: Record<string, Record<string, OperationExecute>> = {
+	message: {
+		sendToUser: message.sendToUser.execute,
+		sendToConversation: message.sendToConversation.execute,
+	},
+	conversation: {
+		createGroup: conversation.createGroup.execute,
+	},
+	event: {
+		getMany: event.getMany.execute,
+		get: event.get.execute,
+		delete: event.delete.execute,
+	},
+};
+
+function errorJson(error: unknown): IDataObject {
+	const json: IDataObject = { error: error instanceof Error ? error.message : String(error) };
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		if (error.description) json.description = error.description;
+	}
+	if (error instanceof NodeApiError && error.httpCode) json.httpCode = error.httpCode;
+	return json;
+}
+
+/** Runs the selected operation once per input item; every output item is paired with its input item. */
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const returnData: INodeExecutionData[] = [];
+
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			const resource = this.getNodeParameter('resource', itemIndex) as string;
+			const operation = this.getNodeParameter('operation', itemIndex) as string;
+			const execute = operations[resource]?.[operation];
+			if (!execute) {
+				throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`, {
+					itemIndex,
+				});
+			}
+			const results = await execute.call(this, itemIndex);
+			for (const json of results) returnData.push({ json, pairedItem: { item: itemIndex } });
+		} catch (error) {
+			if (this.continueOnFail()) {
+				returnData.push({ json: errorJson(error), pairedItem: { item: itemIndex } });
+				continue;
+			}
+			throw toNodeError.call(this, error, itemIndex);
+		}
+	}
+	return [returnData];
+}

@@ -1,0 +1,38 @@
+import type { INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { triggerProperties } from './description';
+import { pollDirectMessages } from './poll';
+
+export class XDirectMessagesTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'X Direct Messages Trigger',
+		name: 'xDirectMessagesTrigger',
+		icon: { light: 'file:../../icons/x-dm.svg', dark: 'file:../../icons/x-dm.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{ {"all": "All conversations", "participant": "One-to-one conversation", "conversation": "One conversation"}[$parameter["scope"]] }}',
+		description: 'Starts the workflow when new X (Twitter) Direct Message events arrive',
+		defaults: { name: 'X Direct Messages Trigger' },
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: 'xDmOAuth2Api',
+				required: true,
+				displayOptions: { show: { authentication: ['oAuth2'] } },
+			},
+			{
+				name: 'xDmOAuth1Api',
+				required: true,
+				displayOptions: { show: { authentication: ['oAuth1'] } },
+			},
+		],
+		properties: triggerProperties,
+	};
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		return await pollDirectMessages.call(this);
+	}
+}

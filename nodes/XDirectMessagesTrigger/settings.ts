@@ -1,0 +1,138 @@
+import type { IDataObject, IPollFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import {
+	buildEventQuery,
+	DEFAULT_DM_EVENT_FIELDS,
+	DEFAULT_EXPANSIONS,
+	DM_EVENT_FIELDS,
+	DM_EXPANSIONS,
+	EVENT_TYPES,
+	MEDIA_FIELDS,
+	TWEET_FIELDS,
+	USER_FIELDS,
+} from '../shared/descriptions';
+import type { UserReference } from '../shared/validation';
+import { parseConversationLocator, parseUserLocator, parseUserReference } from '../shared/validation';
+import { DEFAULT_LAST_EVENTS, DEFAULT_LAST_HOURS } from './description';
+
+// Poll parameters are not per item; validators still want an index for their messages.
+const NO_ITEM = 0;
+
+/** Fields the trigger needs for its own logic (filters, first-run window), requested whatever the user picked. */
+const REQUIRED_EVENT_FIELDS = ['id', 'event_type', 'created_at', 'dm_conversation_id', 'sender_id', 'participant_ids'];
+
+export type FirstPollMode = 'recordOnly' | 'lastEvents' | 'lastHours';
+
+export interface TriggerSettings {
+	scope: 'all' | 'participant' | 'conversation';
+	/** The other user of a one-to-one scope. */
+	participant?: UserReference;
+	conversationId?: string;
+	eventTypes: string[];
+	ignoreOwnMessages: boolean;
+	/** Allow-listed senders; empty = everyone. */
+	senders: UserReference[];
+	/** Query parameters of every list request (fields, expansions, server-side event type filter). */
+	query: IDataObject;
+	resolveIncludes: boolean;
+	firstPoll: FirstPollMode;
+	lastEventsCount: number;
+	lastHours: number;
+}
+
+/** Reads a multi-select that an expression may also fill with an array or a comma-separated string. */
+function readChoices(ctx: IPollFunctions, name: string, displayName: string, allowed: string[], fallback: string[]): string[] {
+	const value = ctx.getNodeParameter(name, fallback) as unknown;
+	const choices =
+		typeof value === 'string'
+			? value.split(',').map((entry) => entry.trim()).filter(Boolean)
+			: Array.isArray(value)
+				? value.map((entry) => String(entry).trim())
+				: [];
+	const unknown = choices.find((choice) => !allowed.includes(choice));
+	if (unknown !== undefined) {
+		throw new NodeOperationError(ctx.getNode(), `${displayName}: "${unknown}" is not one of the values X accepts`, {
+			description: `Allowed: ${allowed.join(', ')}.`,
+		});
+	}
+	return [...new Set(choices)];
+}
+
+function positiveInteger(ctx: IPollFunctions, value: unknown, parameter: string, max?: number): number {
+	const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+	if (typeof number !== 'number' || !Number.isInteger(number) || number < 1 || (max !== undefined && number > max)) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`${parameter} must be a whole number from 1${max === undefined ? '' : ` to ${max}`}, got ${JSON.stringify(value)}`,
+		);
+	}
+	return number;
+}
+
+function parseSenders(ctx: IPollFunctions, value: unknown): UserReference[] {
+	const entries = typeof value === 'string' ? value.split(/[\s,;]+/).filter((entry) => entry !== '') : [];
+	const seen = new Set<string>();
+	const senders: UserReference[] = [];
+	for (const entry of entries) {
+		const reference = parseUserReference(ctx, entry, 'Only From Senders', NO_ITEM);
+		const key = `${reference.kind}:${reference.value.toLowerCase()}`;
+		if (seen.has(key)) continue;
+		seen.add(key);
+		senders.push(reference);
+	}
+	return senders;
+}
+
+export function readSettings(ctx: IPollFunctions): TriggerSettings {
+	const scope = String(ctx.getNodeParameter('scope', 'all')) as TriggerSettings['scope'];
+	const settings: Partial<TriggerSettings> = { scope };
+	if (scope === 'participant') {
+		settings.participant = parseUserLocator(ctx, ctx.getNodeParameter('participant', ''), 'Participant', NO_ITEM);
+	} else if (scope === 'conversation') {
+		settings.conversationId = parseConversationLocator(
+			ctx,
+			ctx.getNodeParameter('conversation', ''),
+			'Conversation',
+			NO_ITEM,
+		);
+	} else if (scope !== 'all') {
+		throw new NodeOperationError(ctx.getNode(), `Unknown value "${String(scope)}" for Watch`);
+	}
+
+	const chosenTypes = readChoices(ctx, 'eventTypes', 'Event Types', EVENT_TYPES, [EVENT_TYPES[0]]);
+	const eventTypes = chosenTypes.length ? chosenTypes : [...EVENT_TYPES];
+
+	const firstPoll = String(ctx.getNodeParameter('firstPoll', 'recordOnly')) as FirstPollMode;
+	if (!['recordOnly', 'lastEvents', 'lastHours'].includes(firstPoll)) {
+		throw new NodeOperationError(ctx.getNode(), `Unknown value "${firstPoll}" for On First Activation`);
+	}
+
+	const eventFields = readChoices(ctx, 'dmEventFields', 'Event Fields', DM_EVENT_FIELDS, DEFAULT_DM_EVENT_FIELDS);
+	const query = buildEventQuery({
+		eventTypes,
+		dmEventFields: [...new Set([...REQUIRED_EVENT_FIELDS, ...eventFields])],
+		expansions: readChoices(ctx, 'expansions', 'Expansions', DM_EXPANSIONS, DEFAULT_EXPANSIONS),
+		userFields: readChoices(ctx, 'userFields', 'User Fields', USER_FIELDS, []),
+		tweetFields: readChoices(ctx, 'tweetFields', 'Tweet Fields', TWEET_FIELDS, []),
+		mediaFields: readChoices(ctx, 'mediaFields', 'Media Fields', MEDIA_FIELDS, []),
+	});
+
+	return {
+		...(settings as Pick<TriggerSettings, 'scope' | 'participant' | 'conversationId'>),
+		eventTypes,
+		ignoreOwnMessages: ctx.getNodeParameter('ignoreOwnMessages', true) !== false,
+		senders: parseSenders(ctx, ctx.getNodeParameter('senders', '')),
+		query,
+		resolveIncludes: ctx.getNodeParameter('resolveIncludes', true) !== false,
+		firstPoll,
+		lastEventsCount:
+			firstPoll === 'lastEvents'
+				? positiveInteger(ctx, ctx.getNodeParameter('lastEventsCount', DEFAULT_LAST_EVENTS), 'Number of Events')
+				: DEFAULT_LAST_EVENTS,
+		lastHours:
+			firstPoll === 'lastHours'
+				? positiveInteger(ctx, ctx.getNodeParameter('lastHours', DEFAULT_LAST_HOURS), 'Hours', 720)
+				: DEFAULT_LAST_HOURS,
+	};
+}

@@ -1,0 +1,64 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { DmBacklog, DmCursor } from './cursor';
+import { isEventId, parseBacklog, parseCursor } from './cursor';
+
+/** Bumped when the stored shape changes incompatibly; another version reads as a first run. */
+export const STATE_VERSION = 1;
+
+/**
+ * What the trigger keeps in the workflow's static data (scope 'node'). Every part is bounded, so the stored
+ * object stays at a few kilobytes however long the workflow runs.
+ */
+export interface TriggerState {
+	/** Absent until the first successful poll. */
+	cursor?: DmCursor;
+	/** Resume stops of polls that stopped above the cursor, and the edge left by an emitted stretch. */
+	backlog?: DmBacklog;
+	/** Epoch ms until which polls skip without a request (an exhausted rate-limit window). */
+	resetAt?: number;
+	/** The authenticated user's id, remembered per credential (`key`). */
+	me?: { key: string; id: string };
+	/** Resolved @usernames (lower case, without @) of the current settings only. */
+	usernames?: Record<string, string>;
+}
+
+function parseUsernames(value: unknown): Record<string, string> | undefined {
+	if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+	const usernames: Record<string, string> = {};
+	for (const [name, id] of Object.entries(value as Record<string, unknown>)) {
+		if (/^[a-z0-9_]{1,15}$/.test(name) && isEventId(id)) usernames[name] = id;
+	}
+	return Object.keys(usernames).length ? usernames : undefined;
+}
+
+/** Reads the state from static data; unknown or malformed parts are dropped, never trusted. */
+export function loadState(staticData: IDataObject): TriggerState {
+	if (staticData.version !== STATE_VERSION) return {};
+	const state: TriggerState = {};
+	const cursor = parseCursor(staticData.cursor);
+	if (cursor) state.cursor = cursor;
+	const backlog = parseBacklog(staticData.backlog);
+	if (backlog) state.backlog = backlog;
+	if (typeof staticData.resetAt === 'number' && Number.isFinite(staticData.resetAt)) state.resetAt = staticData.resetAt;
+	const me = staticData.me as IDataObject | undefined;
+	if (me && typeof me.key === 'string' && isEventId(me.id)) state.me = { key: me.key, id: me.id };
+	const usernames = parseUsernames(staticData.usernames);
+	if (usernames) state.usernames = usernames;
+	return state;
+}
+
+/** Writes the state into static data in place (n8n watches that object), removing parts that are unset. */
+export function saveState(staticData: IDataObject, state: TriggerState): void {
+	const next: IDataObject = { version: STATE_VERSION };
+	if (state.cursor) next.cursor = { ...state.cursor, seen: [...state.cursor.seen] };
+	if (state.backlog) {
+		const { key, stops, edge } = state.backlog;
+		next.backlog = { key, stops: stops.map((stop) => ({ ...stop })), ...(edge === undefined ? {} : { edge }) };
+	}
+	if (state.resetAt !== undefined) next.resetAt = state.resetAt;
+	if (state.me) next.me = { ...state.me };
+	if (state.usernames) next.usernames = { ...state.usernames };
+	for (const key of Object.keys(staticData)) if (!(key in next)) delete staticData[key];
+	Object.assign(staticData, next);
+}

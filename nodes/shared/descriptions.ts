@@ -1,0 +1,242 @@
+import type { IDataObject, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+
+import { DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS, DEFAULT_TIMEOUT_SECONDS } from './transport';
+
+function toOptions(values: string[]): INodePropertyOptions[] {
+	return values.map((value) => ({ name: value, value }));
+}
+
+// Values as documented by X (OpenAPI 2.166, x-dm-api.md §2.4), kept in the API's spelling.
+export const EVENT_TYPES = ['MessageCreate', 'ParticipantsJoin', 'ParticipantsLeave'];
+
+export const DM_EVENT_FIELDS = [
+	'attachments',
+	'created_at',
+	'dm_conversation_id',
+	'entities',
+	'event_type',
+	'id',
+	'participant_ids',
+	'referenced_tweets',
+	'sender_id',
+	'text',
+];
+
+export const DM_EXPANSIONS = ['attachments.media_keys', 'participant_ids', 'referenced_tweets.id', 'sender_id'];
+
+export const USER_FIELDS = [
+	'affiliation',
+	'confirmed_email',
+	'connection_status',
+	'created_at',
+	'description',
+	'entities',
+	'id',
+	'is_identity_verified',
+	'location',
+	'most_recent_tweet_id',
+	'name',
+	'parody',
+	'pinned_tweet_id',
+	'profile_banner_url',
+	'profile_image_url',
+	'protected',
+	'public_metrics',
+	'receives_your_dm',
+	'subscription',
+	'subscription_type',
+	'url',
+	'username',
+	'verified',
+	'verified_followers_count',
+	'verified_type',
+	'withheld',
+];
+
+export const TWEET_FIELDS = [
+	'article',
+	'attachments',
+	'author_id',
+	'card_uri',
+	'community_id',
+	'context_annotations',
+	'conversation_id',
+	'created_at',
+	'display_text_range',
+	'edit_controls',
+	'edit_history_tweet_ids',
+	'entities',
+	'geo',
+	'id',
+	'in_reply_to_user_id',
+	'lang',
+	'matched_media_notes',
+	'media_metadata',
+	'non_public_metrics',
+	'note_request_suggestions',
+	'note_tweet',
+	'organic_metrics',
+	'paid_partnership',
+	'possibly_sensitive',
+	'promoted_metrics',
+	'public_metrics',
+	'referenced_tweets',
+	'reply_settings',
+	'scopes',
+	'source',
+	'suggested_source_links',
+	'suggested_source_links_with_counts',
+	'text',
+	'withheld',
+];
+
+export const MEDIA_FIELDS = [
+	'alt_text',
+	'duration_ms',
+	'height',
+	'media_key',
+	'non_public_metrics',
+	'organic_metrics',
+	'preview_image_url',
+	'promoted_metrics',
+	'public_metrics',
+	'type',
+	'url',
+	'variants',
+	'width',
+];
+
+/** Event fields requested when the user does not pick any: everything a workflow usually needs. */
+export const DEFAULT_DM_EVENT_FIELDS = [
+	'attachments',
+	'created_at',
+	'dm_conversation_id',
+	'event_type',
+	'id',
+	'participant_ids',
+	'referenced_tweets',
+	'sender_id',
+	'text',
+];
+
+export const DEFAULT_EXPANSIONS = ['attachments.media_keys', 'participant_ids', 'referenced_tweets.id', 'sender_id'];
+
+// An expansion only helps if the event carries the field that points into `includes`.
+const FIELD_FOR_EXPANSION: Record<string, string> = {
+	'attachments.media_keys': 'attachments',
+	participant_ids: 'participant_ids',
+	'referenced_tweets.id': 'referenced_tweets',
+	sender_id: 'sender_id',
+};
+
+export interface EventQueryOptions {
+	eventTypes?: string[];
+	dmEventFields?: string[];
+	expansions?: string[];
+	userFields?: string[];
+	tweetFields?: string[];
+	mediaFields?: string[];
+}
+
+function unique(values: string[]): string[] {
+	return [...new Set(values)];
+}
+
+/** Builds the X query parameters for DM event lookups (values as arrays; the transport comma-joins them). */
+export function buildEventQuery(options: EventQueryOptions): IDataObject {
+	const qs: IDataObject = {};
+	const expansions = unique(options.expansions ?? []);
+	const fields = unique([
+		...(options.dmEventFields ?? []),
+		...expansions.map((expansion) => FIELD_FOR_EXPANSION[expansion]).filter(Boolean),
+	]);
+	if (fields.length) qs['dm_event.fields'] = unique(['id', 'event_type', ...fields]);
+	if (expansions.length) qs.expansions = expansions;
+	const eventTypes = unique(options.eventTypes ?? []);
+	// All three types is X's default; sending it would only lengthen the URL.
+	if (eventTypes.length && eventTypes.length < EVENT_TYPES.length) qs.event_types = eventTypes;
+	if (options.userFields?.length) qs['user.fields'] = unique(options.userFields);
+	if (options.tweetFields?.length) qs['tweet.fields'] = unique(options.tweetFields);
+	if (options.mediaFields?.length) qs['media.fields'] = unique(options.mediaFields);
+	return qs;
+}
+
+export const maxRateLimitWaitOption: INodeProperties = {
+	displayName: 'Max Rate-Limit Wait',
+	name: 'maxRateLimitWait',
+	type: 'number',
+	typeOptions: { minValue: 0 },
+	default: DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS,
+	description:
+		'When X answers "too many requests", wait for the limit to reset if that happens within this many seconds, then retry. 0 means never wait.',
+};
+
+export const timeoutOption: INodeProperties = {
+	displayName: 'Timeout',
+	name: 'timeout',
+	type: 'number',
+	typeOptions: { minValue: 1 },
+	default: DEFAULT_TIMEOUT_SECONDS,
+	description: 'Seconds to wait for X to answer a single request',
+};
+
+/** The field pickers shared by event Get and Get Many. */
+export function eventFieldProperties(show: IDataObject): INodeProperties[] {
+	const displayOptions = { show } as INodeProperties['displayOptions'];
+	return [
+		{
+			displayName: 'Event Fields',
+			name: 'dmEventFields',
+			type: 'multiOptions',
+			options: toOptions(DM_EVENT_FIELDS),
+			default: [...DEFAULT_DM_EVENT_FIELDS],
+			description: 'DM event fields to return (dm_event.fields)',
+			displayOptions,
+		},
+		{
+			displayName: 'Expansions',
+			name: 'expansions',
+			type: 'multiOptions',
+			options: toOptions(DM_EXPANSIONS),
+			default: [...DEFAULT_EXPANSIONS],
+			description: 'Related objects to return with the events: senders, participants, media and shared posts',
+			displayOptions,
+		},
+		{
+			displayName: 'User Fields',
+			name: 'userFields',
+			type: 'multiOptions',
+			options: toOptions(USER_FIELDS),
+			default: [],
+			description: 'Fields of expanded users (user.fields). Without a choice X returns ID, name and username.',
+			displayOptions,
+		},
+		{
+			displayName: 'Tweet Fields',
+			name: 'tweetFields',
+			type: 'multiOptions',
+			options: toOptions(TWEET_FIELDS),
+			default: [],
+			description: 'Fields of expanded posts (tweet.fields). Without a choice X returns ID and text.',
+			displayOptions,
+		},
+		{
+			displayName: 'Media Fields',
+			name: 'mediaFields',
+			type: 'multiOptions',
+			options: toOptions(MEDIA_FIELDS),
+			default: [],
+			description: 'Fields of expanded media (media.fields). Without a choice X returns media key and type.',
+			displayOptions,
+		},
+		{
+			displayName: 'Resolve Includes',
+			name: 'resolveIncludes',
+			type: 'boolean',
+			default: true,
+			description:
+				'Whether to put the expanded sender, participants, media and posts directly on each event. When off, each event carries the raw "includes" objects it references.',
+			displayOptions,
+		},
+	];
+}

@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+/* eslint-disable @n8n/community-nodes/no-restricted-globals */
+'use strict';
+
+// `npm run emulator -- [--port N] [--host H] [--profile launch|current]`: the emulator with demo data, for
+// trying the nodes by hand. Prints the URL, the demo users, ready-to-use credentials and the control API.
+const { startEmulator } = require('./index');
+
+function parseArgs(argv) {
+	const args = { port: 8787, host: '127.0.0.1', profile: 'launch' };
+	for (let index = 0; index < argv.length; index += 1) {
+		const [flag, inline] = argv[index].split('=');
+		const value = inline ?? argv[index + 1];
+		if (inline === undefined && ['--port', '--host', '--profile'].includes(flag)) index += 1;
+		if (flag === '--port') args.port = Number(value);
+		else if (flag === '--host') args.host = value;
+		else if (flag === '--profile') args.profile = value;
+		else if (flag === '--help' || flag === '-h') args.help = true;
+		else throw new Error(`unknown argument ${argv[index]}`);
+	}
+	if (!Number.isInteger(args.port) || args.port < 0) throw new Error('--port needs a number');
+	if (!['launch', 'current'].includes(args.profile)) throw new Error('--profile must be launch or current');
+	return args;
+}
+
+function describe(emu) {
+	const { demo } = emu;
+	const lines = [
+		`X API v2 DM emulator listening on ${emu.url}`,
+		`  rate-limit profile: ${emu.options.rateLimitProfile}; OpenAPI spec: test/emulator/x-api-v2-dm.openapi.json (2.166)`,
+		'',
+		'Demo users:',
+	];
+	for (const [key, user] of Object.entries(demo.users)) {
+		lines.push(`  ${key.padEnd(6)} id=${user.id.padEnd(20)} @${user.username.padEnd(14)} dmPolicy=${user.dmPolicy}`);
+	}
+	lines.push(`  group conversation: ${demo.groupConversationId}`, '', 'OAuth 2.0 (base URL for the node credential: ' + emu.url + '):');
+	lines.push(`  client id / secret: ${demo.oauth2Client.clientId} / ${demo.oauth2Client.clientSecret}`);
+	lines.push(`  authorize: ${emu.url}/i/oauth2/authorize   token: ${emu.url}/2/oauth2/token`);
+	lines.push(`  redirect URI: ${demo.oauth2Client.redirectUris[0]}`);
+	for (const [key, tokens] of Object.entries(demo.tokens)) lines.push(`  ${key} bearer: ${tokens.oauth2.access_token}`);
+	lines.push('', 'OAuth 1.0a (app permission read-write-dm):');
+	lines.push(`  consumer key / secret: ${demo.oauth1App.consumerKey} / ${demo.oauth1App.consumerSecret}`);
+	for (const [key, tokens] of Object.entries(demo.tokens)) {
+		lines.push(`  ${key} token / secret: ${tokens.oauth1.oauth_token} / ${tokens.oauth1.oauth_token_secret}`);
+	}
+	const alice = demo.tokens.alice.oauth2.access_token;
+	lines.push(
+		'',
+		'Try:',
+		`  curl -H "Authorization: Bearer ${alice}" "${emu.url}/2/dm_events?dm_event.fields=sender_id,created_at&expansions=sender_id"`,
+		'',
+		`Control API (see test/emulator/README.md): ${emu.url}/_emulator/`,
+		`  curl -X POST -H "content-type: application/json" -d '{"userId":"${demo.users.bob.id}","to":"${demo.users.alice.id}","text":"hi"}' ${emu.url}/_emulator/sendAs`,
+		`  curl ${emu.url}/_emulator/requests`,
+		'',
+		'Ctrl+C to stop.',
+	);
+	return lines.join('\n');
+}
+
+async function main() {
+	let args;
+	try {
+		args = parseArgs(process.argv.slice(2));
+	} catch (error) {
+		console.error(error.message);
+		process.exitCode = 2;
+		return;
+	}
+	if (args.help) {
+		console.log('usage: node test/emulator/cli.js [--port N] [--host H] [--profile launch|current]');
+		return;
+	}
+	const emu = await startEmulator({ port: args.port, host: args.host, rateLimitProfile: args.profile, seed: 'demo' });
+	console.log(describe(emu));
+	const stop = async () => {
+		await emu.close();
+		process.exit(0);
+	};
+	process.once('SIGINT', stop);
+	process.once('SIGTERM', stop);
+}
+
+if (require.main === module) {
+	main().catch((error) => {
+		console.error(error);
+		process.exitCode = 1;
+	});
+}
+
+module.exports = { parseArgs, describe };

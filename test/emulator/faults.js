@@ -1,0 +1,73 @@
+'use strict';
+
+// Injected failures. A fault matches by method and path (string prefix, RegExp, or — over HTTP — a string
+// starting with "^" taken as a regular expression), is consumed once per match (`times`, default 1), and can:
+// delay (`latencyMs`), reset the connection before the handler ran or after it took effect (`reset`), answer
+// with its own `status`/`body`/`headers` instead of the handler, or only add `headers` to the real response.
+
+function toPathMatcher(path) {
+	if (path === undefined || path === null || path === '') return () => true;
+	if (path instanceof RegExp) return (value) => path.test(value);
+	if (typeof path === 'string' && path.startsWith('^')) {
+		const pattern = new RegExp(path);
+		return (value) => pattern.test(value);
+	}
+	return (value) => value.startsWith(String(path));
+}
+
+function normalizeFault(spec) {
+	if (!spec || typeof spec !== 'object') throw new Error('addFault needs an object');
+	const { method, path, pathRegex, status, body, headers, latencyMs, reset, times = 1 } = spec;
+	if (reset !== undefined && reset !== 'before' && reset !== 'after') throw new Error("fault.reset must be 'before' or 'after'");
+	if (status !== undefined && !(Number.isInteger(status) && status >= 100 && status <= 599)) {
+		throw new Error('fault.status must be an HTTP status code');
+	}
+	if (!(Number.isInteger(times) && times > 0) && times !== Infinity) throw new Error('fault.times must be a positive integer');
+	return {
+		method: method ? String(method).toUpperCase() : undefined,
+		path: pathRegex !== undefined ? new RegExp(pathRegex) : path,
+		matchesPath: toPathMatcher(pathRegex !== undefined ? new RegExp(pathRegex) : path),
+		status,
+		body,
+		headers,
+		latencyMs,
+		reset,
+		remaining: times,
+	};
+}
+
+function createFaults() {
+	let list = [];
+	return {
+		add(spec) {
+			const fault = normalizeFault(spec);
+			list.push(fault);
+			return fault;
+		},
+		clear() {
+			list = [];
+		},
+		list() {
+			return list.map((fault) => ({
+				method: fault.method,
+				path: fault.path instanceof RegExp ? String(fault.path) : fault.path,
+				status: fault.status,
+				body: fault.body,
+				headers: fault.headers,
+				latencyMs: fault.latencyMs,
+				reset: fault.reset,
+				remaining: fault.remaining,
+			}));
+		},
+		// Returns the first matching fault (consuming one use of it), or undefined.
+		take(method, path) {
+			const fault = list.find((candidate) => (!candidate.method || candidate.method === method) && candidate.matchesPath(path));
+			if (!fault) return undefined;
+			fault.remaining -= 1;
+			if (fault.remaining <= 0) list = list.filter((candidate) => candidate !== fault);
+			return fault;
+		},
+	};
+}
+
+module.exports = { createFaults };

@@ -1,0 +1,106 @@
+'use strict';
+// OAuth 1.0a HMAC-SHA1 signing and verification (RFC 5849 §3.4), no dependencies beyond node:crypto.
+
+const crypto = require('node:crypto');
+
+/** RFC 3986 percent-encoding: encodeURIComponent leaves !'()* unescaped, OAuth does not. */
+function percentEncode(value) {
+	return encodeURIComponent(String(value)).replace(
+		/[!'()*]/g,
+		(char) => '%' + char.charCodeAt(0).toString(16).toUpperCase(),
+	);
+}
+
+/** Parses `OAuth k="v", ...` into an object of decoded values; undefined when not an OAuth header. */
+function parseAuthorizationHeader(header) {
+	if (typeof header !== 'string' || !/^OAuth\s/i.test(header)) return undefined;
+	const params = {};
+	const pairPattern = /([A-Za-z0-9_.~%-]+)\s*=\s*"([^"]*)"/g;
+	for (const [, key, value] of header.slice(6).matchAll(pairPattern)) {
+		try {
+			params[decodeURIComponent(key)] = decodeURIComponent(value);
+		} catch {
+			return undefined;
+		}
+	}
+	return params;
+}
+
+/**
+ * Base string URI (RFC 5849 §3.4.1.2): lower-case scheme and host, default port dropped, no query.
+ * `host` is the Host header as sent, which is what the client signed when it built the URL itself.
+ */
+function baseUrlOf(scheme, host, path) {
+	const lowerScheme = scheme.toLowerCase();
+	let lowerHost = String(host).toLowerCase();
+	const defaultPort = lowerScheme === 'https' ? ':443' : ':80';
+	if (lowerHost.endsWith(defaultPort)) lowerHost = lowerHost.slice(0, -defaultPort.length);
+	return `${lowerScheme}://${lowerHost}${path}`;
+}
+
+/** pairs: [[name, value], ...] (duplicates allowed). Sorted by encoded name, then encoded value. */
+function normalizeParameters(pairs) {
+	return pairs
+		.map(([name, value]) => [percentEncode(name), percentEncode(value)])
+		.sort(([nameA, valueA], [nameB, valueB]) => {
+			if (nameA !== nameB) return nameA < nameB ? -1 : 1;
+			if (valueA === valueB) return 0;
+			return valueA < valueB ? -1 : 1;
+		})
+		.map(([name, value]) => `${name}=${value}`)
+		.join('&');
+}
+
+function signatureBaseString(method, baseUrl, pairs) {
+	return [method.toUpperCase(), percentEncode(baseUrl), percentEncode(normalizeParameters(pairs))].join(
+		'&',
+	);
+}
+
+function hmacSha1(baseString, consumerSecret, tokenSecret = '') {
+	const key = `${percentEncode(consumerSecret)}&${percentEncode(tokenSecret)}`;
+	return crypto.createHmac('sha1', key).update(baseString).digest('base64');
+}
+
+/**
+ * Request parameters to sign: oauth_* (without signature/realm) + query + form body.
+ * An oauth_* parameter repeated with the same value in the query or body counts once: the
+ * oauth-1.0a package (n8n-core) copies oauth_* body fields into the header but signs them once.
+ */
+function collectParameters({ oauthParams, queryPairs = [], formPairs = [] }) {
+	const oauthPairs = Object.entries(oauthParams)
+		.filter(([name]) => name !== 'oauth_signature' && name !== 'realm')
+		.map(([name, value]) => [name, String(value)]);
+	const inHeader = (name, value) => name.startsWith('oauth_') && oauthParams[name] === value;
+	const requestPairs = [...queryPairs, ...formPairs].filter(([name, value]) => !inHeader(name, value));
+	return [...oauthPairs, ...requestPairs];
+}
+
+/** Signature for a request; `oauthParams` must not contain oauth_signature (it is ignored if present). */
+function sign({ method, baseUrl, oauthParams, queryPairs, formPairs, consumerSecret, tokenSecret }) {
+	const pairs = collectParameters({ oauthParams, queryPairs, formPairs });
+	return hmacSha1(signatureBaseString(method, baseUrl, pairs), consumerSecret, tokenSecret);
+}
+
+/** True when oauthParams.oauth_signature matches the recomputed HMAC-SHA1 signature. */
+function verify(request) {
+	const given = request.oauthParams.oauth_signature;
+	if (typeof given !== 'string' || request.oauthParams.oauth_signature_method !== 'HMAC-SHA1') {
+		return false;
+	}
+	const expected = Buffer.from(sign(request));
+	const actual = Buffer.from(given);
+	return expected.length === actual.length && crypto.timingSafeEqual(expected, actual);
+}
+
+module.exports = {
+	percentEncode,
+	parseAuthorizationHeader,
+	baseUrlOf,
+	normalizeParameters,
+	signatureBaseString,
+	hmacSha1,
+	collectParameters,
+	sign,
+	verify,
+};

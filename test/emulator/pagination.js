@@ -1,0 +1,59 @@
+'use strict';
+
+// Opaque pagination tokens shaped like X's (24 chars, base32hex-ish, e.g. 18LAA5FFPEKJA52G0G00ZZZZ).
+// They encode the event id the page boundary sits on and the direction; a checksum makes garbled tokens fail.
+const responses = require('./responses');
+const { compareIds } = require('./ids');
+
+const FILLER = '0G00ZZZZ';
+const TOKEN_PATTERN = /^([0-9A-V]{13})([NP])([0-9A-V]{2})0G00ZZZZ$/;
+
+function checksum(text) {
+	let sum = 0;
+	for (let index = 0; index < text.length; index += 1) sum = (sum * 31 + text.charCodeAt(index)) % 1024;
+	return sum.toString(32).toUpperCase().padStart(2, '0');
+}
+
+function encodeToken(direction, eventId) {
+	const body = BigInt(eventId).toString(32).toUpperCase().padStart(13, '0') + (direction === 'previous' ? 'P' : 'N');
+	return body + checksum(body) + FILLER;
+}
+
+function invalidToken(token) {
+	return responses.invalidRequest([
+		{ parameters: { pagination_token: [token] }, message: `The \`pagination_token\` query parameter value [${token}] is not valid` },
+	]);
+}
+
+// -> { direction: 'next'|'previous', eventId }; throws 400 for anything the emulator did not issue.
+function decodeToken(token, knownEventId) {
+	const match = TOKEN_PATTERN.exec(token);
+	if (!match || checksum(match[1] + match[2]) !== match[3]) throw invalidToken(token);
+	const eventId = [...match[1].toLowerCase()].reduce((acc, digit) => acc * 32n + BigInt(parseInt(digit, 32)), 0n).toString();
+	if (!knownEventId(eventId)) throw invalidToken(token);
+	return { direction: match[2] === 'P' ? 'previous' : 'next', eventId };
+}
+
+// events: newest first. Returns { page, meta }.
+function paginate(events, { maxResults, token, knownEventId, nextTokenOnLastPage = false }) {
+	let page;
+	if (token) {
+		const cursor = decodeToken(token, knownEventId);
+		if (cursor.direction === 'next') page = events.filter((event) => compareIds(event.id, cursor.eventId) < 0).slice(0, maxResults);
+		else page = events.filter((event) => compareIds(event.id, cursor.eventId) > 0).slice(-maxResults);
+	} else {
+		page = events.slice(0, maxResults);
+	}
+	const meta = { result_count: page.length };
+	if (page.length) {
+		const newest = page[0];
+		const oldest = page[page.length - 1];
+		const hasOlder = events.some((event) => compareIds(event.id, oldest.id) < 0);
+		const hasNewer = events.some((event) => compareIds(event.id, newest.id) > 0);
+		if (hasOlder || nextTokenOnLastPage) meta.next_token = encodeToken('next', oldest.id);
+		if (hasNewer) meta.previous_token = encodeToken('previous', newest.id);
+	}
+	return { page, meta };
+}
+
+module.exports = { encodeToken, decodeToken, paginate };

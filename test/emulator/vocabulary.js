@@ -1,0 +1,45 @@
+'use strict';
+
+// X API 2.167 renamed tweets to posts (post.fields, referenced_posts, includes.posts, edit_history_post_ids).
+// Observed live behaviour: both vocabularies are accepted and responses follow the one the request used
+// (x-dm-api.md §8.3). Requests are normalised to the vendored 2.166 (tweet) vocabulary for validation and
+// handling; `vocabulary` tells the renderer which names to emit.
+const VALUE_ALIASES = {
+	expansions: { referenced_posts: 'referenced_tweets.id', 'referenced_posts.id': 'referenced_tweets.id' },
+	'dm_event.fields': { referenced_posts: 'referenced_tweets' },
+	'tweet.fields': { edit_history_post_ids: 'edit_history_tweet_ids', referenced_posts: 'referenced_tweets' },
+};
+
+function mapList(value, aliases) {
+	return String(value)
+		.split(',')
+		.map((item) => aliases[item] || item)
+		.join(',');
+}
+
+function toTweetVocabulary(rawQuery) {
+	const query = { ...rawQuery };
+	const renamed = {};
+	let vocabulary = 'tweet';
+	if ('post.fields' in query && !('tweet.fields' in query)) {
+		query['tweet.fields'] = query['post.fields'];
+		delete query['post.fields'];
+		renamed['tweet.fields'] = 'post.fields';
+		vocabulary = 'post';
+	}
+	for (const [name, aliases] of Object.entries(VALUE_ALIASES)) {
+		if (typeof query[name] === 'string') query[name] = mapList(query[name], aliases);
+	}
+	return { query, renamed, vocabulary };
+}
+
+const NAMES = {
+	tweet: { referenced: 'referenced_tweets', includes: 'tweets', editHistory: 'edit_history_tweet_ids' },
+	post: { referenced: 'referenced_posts', includes: 'posts', editHistory: 'edit_history_post_ids' },
+};
+
+function namesFor(vocabulary) {
+	return NAMES[vocabulary] || NAMES.tweet;
+}
+
+module.exports = { toTweetVocabulary, namesFor };

@@ -1,0 +1,77 @@
+'use strict';
+
+// How many requests a poll costs: an idle poll is exactly one request; k new events cost at most
+// ceil((k + 1) / 100) requests (pages of 100, newest first, down to the event at the cursor).
+const { shutdown } = require('../helpers/n8n-harness');
+const { createTriggerEnv, captureWarnings } = require('./trigger-env');
+
+afterAll(() => shutdown());
+
+describe.each([
+	['the last page has no next_token', false],
+	['the last page still carries a next_token', true],
+])('request count (%s)', (_label, nextTokenOnLastPage) => {
+	let env;
+	let warnings;
+
+	beforeAll(async () => {
+		env = await createTriggerEnv({ emulatorOptions: { nextTokenOnLastPage } });
+		warnings = captureWarnings();
+	});
+
+	afterAll(async () => {
+		warnings.restore();
+		await env.close();
+	});
+
+	test('idle polls cost one request and k new events at most ceil((k + 1) / 100)', async () => {
+		const { emu, me, users } = env;
+		const senders = Object.values(users);
+		const { conversationId } = emu.createGroupAs(users.alice.id, [me.id, users.bob.id], 'group');
+		let sent = 0;
+		const inbound = (count) => {
+			const events = [];
+			for (let index = 0; index < count; index++) {
+				emu.clock.advance(5);
+				const sender = senders[sent++ % senders.length];
+				events.push(
+					sent % 7 === 0
+						? emu.sendAs(users.bob.id, { conversationId, text: `group ${sent}` })
+						: emu.sendAs(sender.id, { to: me.id, text: `dm ${sent}` }),
+				);
+			}
+			return events;
+		};
+		// History below the cursor, so that pages past the cursor exist.
+		inbound(150);
+
+		const trigger = env.createTrigger();
+		expect(await trigger.poll()).toBeNull();
+
+		const table = [];
+		for (const k of [0, 1, 0, 99, 100, 101, 199, 250, 0]) {
+			const fresh = inbound(k);
+			emu.clearRequests();
+			const emitted = (await trigger.poll()) ?? [];
+			const requests = emu.requests();
+			table.push({ k, requests: requests.length });
+			expect(emitted.map((event) => event.id)).toEqual(fresh.map((event) => event.id));
+			expect(requests.every((entry) => entry.method === 'GET' && entry.path === '/2/dm_events')).toBe(true);
+			expect(requests.every((entry) => entry.status === 200 && entry.query.max_results === '100')).toBe(true);
+			if (k === 0) expect(requests).toHaveLength(1);
+			expect(requests.length).toBeLessThanOrEqual(Math.ceil((k + 1) / 100));
+		}
+		expect(table).toEqual([
+			{ k: 0, requests: 1 },
+			{ k: 1, requests: 1 },
+			{ k: 0, requests: 1 },
+			{ k: 99, requests: 1 },
+			{ k: 100, requests: 2 },
+			{ k: 101, requests: 2 },
+			{ k: 199, requests: 2 },
+			{ k: 250, requests: 3 },
+			{ k: 0, requests: 1 },
+		]);
+		expect(warnings.warnings).toEqual([]);
+	});
+});
