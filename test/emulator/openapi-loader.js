@@ -6,23 +6,6 @@
 const fs = require('fs');
 const path = require('path');
 
-// openapi-backend requires @apidevtools/json-schema-ref-parser, which is ESM-only: Node >= 20.19 can require() it,
-// Jest's module loader cannot. With an in-memory document and `quick: true`, openapi-backend only calls its
-// parse() (dereferencing is done by dereference-json-schema), so under Jest a tiny CommonJS stand-in suffices.
-if (typeof jest !== 'undefined') {
-	jest.mock('@apidevtools/json-schema-ref-parser', () => {
-		const { dereferenceSync } = require('dereference-json-schema');
-		const parser = {
-			parse: async (document) => document,
-			dereference: async (document) => dereferenceSync(document),
-			resolve: async () => {
-				throw new Error('resolve() is not available in the test stand-in');
-			},
-		};
-		return { __esModule: true, default: parser };
-	});
-}
-
 const { OpenAPIBackend } = require('openapi-backend');
 const addFormats = require('ajv-formats');
 
