@@ -1,0 +1,113 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports */
+'use strict';
+
+// The demo world n8n talks to: the emulator's demo seed plus fixed OAuth 2.0 tokens, and the n8n credentials for it.
+// The emulator is in-memory, so every start recreates the same users, apps and tokens; the credentials stored in n8n
+// (re-imported on each start) therefore keep working across restarts.
+const path = require('node:path');
+const { REPO_ROOT } = require('./paths');
+
+const { startEmulator } = require(path.join(REPO_ROOT, 'test', 'emulator', 'index.js'));
+
+// Fixed ids so the example workflows can reference the credentials; keyed by credential type.
+const CREDENTIAL_IDS = Object.freeze({
+	xDmOAuth2Api: 'xdm-demo-oauth2',
+	xDmOAuth1Api: 'xdm-demo-oauth1',
+});
+const CREDENTIAL_NAMES = Object.freeze({
+	xDmOAuth2Api: 'X DM OAuth2 (alice_dm on the emulator)',
+	xDmOAuth1Api: 'X DM OAuth1 (alice_dm on the emulator)',
+});
+
+// OAuth 2.0 tokens issued by the emulator are random; these replace them so a stored credential survives a restart.
+const FIXED_OAUTH2_TOKENS = Object.freeze({
+	alice: { access: 'demoAliceOAuth2AccessToken0000000000000001', refresh: 'demoAliceOAuth2RefreshToken000000000000001' },
+	bob: { access: 'demoBobOAuth2AccessToken00000000000000001', refresh: 'demoBobOAuth2RefreshToken0000000000000001' },
+});
+const TOKEN_LIFETIME_S = 365 * 24 * 3600;
+
+/** Moves an emulator-issued token record to a fixed token string (the emulator keys tokens by their value). */
+function rekeyToken(emu, issuedToken, fixedToken) {
+	const tokens = emu.state.oauth2Tokens;
+	const record = tokens.get(issuedToken);
+	if (!record) throw new Error('emulator token store changed shape: cannot pin the demo OAuth 2.0 tokens');
+	tokens.delete(issuedToken);
+	tokens.set(fixedToken, { ...record, token: fixedToken });
+}
+
+/** OAuth 2.0 tokens for a demo user with fixed values; returns the token response n8n stores as oauthTokenData. */
+function issueFixedOAuth2Token(emu, userKey) {
+	const { demo } = emu;
+	const fixed = FIXED_OAUTH2_TOKENS[userKey];
+	const issued = emu.issueOAuth2Token({
+		userId: demo.users[userKey].id,
+		clientId: demo.oauth2Client.clientId,
+		scopes: demo.scopes,
+		expiresIn: TOKEN_LIFETIME_S,
+	});
+	rekeyToken(emu, issued.access_token, fixed.access);
+	rekeyToken(emu, issued.refresh_token, fixed.refresh);
+	return { ...issued, access_token: fixed.access, refresh_token: fixed.refresh };
+}
+
+/**
+ * Starts the emulator with the demo seed, pins alice's and bob's OAuth 2.0 tokens and registers `redirectUris`
+ * (n8n's OAuth callbacks) on the demo OAuth 2.0 client so the credential's "Connect" button works.
+ */
+async function startDemoEmulator({ port = 0, redirectUris = [], ...options } = {}) {
+	const emu = await startEmulator({ port, seed: 'demo', ...options });
+	const tokens = {};
+	for (const key of Object.keys(FIXED_OAUTH2_TOKENS)) tokens[key] = issueFixedOAuth2Token(emu, key);
+	const client = emu.demo.oauth2Client;
+	emu.registerOAuth2Client({ ...client, redirectUris: [...new Set([...client.redirectUris, ...redirectUris])] });
+	return { emu, tokens };
+}
+
+/** n8n's OAuth callback URLs for an instance base URL (what the emulator must accept as redirect URIs). */
+function oauthCallbackUrls(instanceBaseUrl) {
+	return { oauth2: `${instanceBaseUrl}/rest/oauth2-credential/callback`, oauth1: `${instanceBaseUrl}/rest/oauth1-credential/callback` };
+}
+
+/** The credentials file for `n8n import:credentials`: alice on OAuth 2.0 and OAuth 1.0a, both pointed at the emulator. */
+function demoCredentials(emu, tokens) {
+	const { demo } = emu;
+	const alice = demo.users.alice;
+	const oauth1Tokens = demo.tokens.alice.oauth1;
+	return [
+		{
+			id: CREDENTIAL_IDS.xDmOAuth2Api,
+			name: CREDENTIAL_NAMES.xDmOAuth2Api,
+			type: 'xDmOAuth2Api',
+			data: {
+				clientId: demo.oauth2Client.clientId,
+				clientSecret: demo.oauth2Client.clientSecret,
+				authUrl: `${emu.url}/i/oauth2/authorize`,
+				accessTokenUrl: `${emu.url}/2/oauth2/token`,
+				baseUrl: emu.url,
+				oauthTokenData: tokens.alice,
+			},
+		},
+		{
+			id: CREDENTIAL_IDS.xDmOAuth1Api,
+			name: CREDENTIAL_NAMES.xDmOAuth1Api,
+			type: 'xDmOAuth1Api',
+			data: {
+				consumerKey: demo.oauth1App.consumerKey,
+				consumerSecret: demo.oauth1App.consumerSecret,
+				requestTokenUrl: `${emu.url}/oauth/request_token`,
+				authUrl: `${emu.url}/oauth/authorize`,
+				accessTokenUrl: `${emu.url}/oauth/access_token`,
+				signatureMethod: 'HMAC-SHA1',
+				baseUrl: emu.url,
+				oauthTokenData: {
+					oauth_token: oauth1Tokens.oauth_token,
+					oauth_token_secret: oauth1Tokens.oauth_token_secret,
+					user_id: alice.id,
+					screen_name: alice.username,
+				},
+			},
+		},
+	];
+}
+
+module.exports = { startDemoEmulator, demoCredentials, oauthCallbackUrls, CREDENTIAL_IDS, CREDENTIAL_NAMES, FIXED_OAUTH2_TOKENS };

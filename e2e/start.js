@@ -1,0 +1,146 @@
+#!/usr/bin/env node
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports */
+'use strict';
+
+// `npm start`: a real n8n 2.8.4 with this package installed as a community package, wired to the local X API
+// emulator (demo data), with credentials and the example workflows imported and the auto-reply example active.
+// The first start installs n8n into e2e/runtime (a few minutes); later starts reuse it and the user folder.
+const fs = require('node:fs');
+const path = require('node:path');
+const { LOCAL_USER_FOLDER } = require('./lib/paths');
+const { freePort } = require('./lib/proc');
+const { ensureRuntime, buildPackage, packPackage, installPackageIntoN8n, sha256 } = require('./lib/runtime');
+const { OWNER, n8nEnv, startN8n, RestClient } = require('./lib/n8n');
+const { startDemoEmulator, demoCredentials, oauthCallbackUrls, CREDENTIAL_NAMES } = require('./lib/demo');
+const { loadExamples, activeExamples } = require('./lib/examples');
+const { importCredentials, importWorkflows, publishWorkflow } = require('./lib/setup');
+
+const DEFAULT_N8N_PORT = 5678;
+const DEFAULT_EMULATOR_PORT = 8787;
+const STATE_FILE = path.join(LOCAL_USER_FOLDER, 'start-state.json');
+
+const startedAt = Date.now();
+const elapsed = () => `${((Date.now() - startedAt) / 1000).toFixed(1)} s`;
+const step = (message) => console.log(`[start ${elapsed()}] ${message}`);
+
+function readState() {
+	try {
+		return JSON.parse(fs.readFileSync(STATE_FILE, 'utf8'));
+	} catch {
+		return {};
+	}
+}
+
+function writeState(state) {
+	fs.writeFileSync(STATE_FILE, JSON.stringify(state, null, 2));
+}
+
+function portFromEnv(name, fallback) {
+	const value = Number(process.env[name]);
+	return Number.isInteger(value) && value > 0 ? value : fallback;
+}
+
+function banner({ n8nUrl, emu, logFile }) {
+	const { users } = emu.demo;
+	const sendAsBob = `curl -X POST -H 'content-type: application/json' -d '{"userId":"${users.bob.id}","to":"${users.alice.id}","text":"Hello Alice"}' ${emu.url}/_emulator/sendAs`;
+	return [
+		'',
+		'n8n with the X Direct Messages nodes is ready.',
+		'',
+		`  Editor:    ${n8nUrl}`,
+		`  Login:     ${OWNER.email} / ${OWNER.password}`,
+		`  Emulator:  ${emu.url}  (X API v2 DMs, demo data; signed in as @${users.alice.username})`,
+		`  Credentials: "${CREDENTIAL_NAMES.xDmOAuth2Api}", "${CREDENTIAL_NAMES.xDmOAuth1Api}"`,
+		'  Workflows: the examples/ folder; "X DM example: auto-reply to every inbound DM" is active (polls every minute).',
+		'',
+		'  Make @bob_builder send @alice_dm a DM (the auto-reply answers within a minute):',
+		`    ${sendAsBob}`,
+		`  What the emulator stored: curl ${emu.url}/_emulator/events`,
+		'',
+		`  n8n log: ${logFile}.  Ctrl-C stops n8n and the emulator.`,
+		'',
+	].join('\n');
+}
+
+async function main() {
+	step('Building the package (npm run build)');
+	await buildPackage();
+
+	await ensureRuntime({ log: step });
+
+	const userFolder = LOCAL_USER_FOLDER;
+	const scratchDir = path.join(userFolder, 'scratch');
+	fs.mkdirSync(scratchDir, { recursive: true });
+	const state = readState();
+
+	step('Packing the package and installing it into n8n');
+	const tarball = await packPackage(path.join(userFolder, 'pack'));
+	if (await installPackageIntoN8n(userFolder, tarball)) step(`Installed ${path.basename(tarball)} into ${path.join(userFolder, '.n8n', 'nodes')}`);
+	else step('Package unchanged since the last start');
+
+	const n8nPort = await freePort(portFromEnv('N8N_PORT', DEFAULT_N8N_PORT));
+	const emulatorPort = await freePort(portFromEnv('X_EMULATOR_PORT', DEFAULT_EMULATOR_PORT));
+	const brokerPort = await freePort(0);
+	const n8nUrl = `http://localhost:${n8nPort}`;
+	const callbacks = oauthCallbackUrls(n8nUrl);
+
+	step(`Starting the X API emulator with demo data on port ${emulatorPort}`);
+	const { emu, tokens } = await startDemoEmulator({ port: emulatorPort, redirectUris: [callbacks.oauth2] });
+	const env = n8nEnv({ userFolder, port: n8nPort, brokerPort });
+
+	let n8n;
+	let stopping = false;
+	const shutdown = async (exitCode) => {
+		if (stopping) return;
+		stopping = true;
+		console.log('\nStopping n8n and the emulator...');
+		if (n8n) await n8n.stop();
+		await emu.close();
+		process.exit(exitCode);
+	};
+	process.on('SIGINT', () => shutdown(0));
+	process.on('SIGTERM', () => shutdown(0));
+	process.on('exit', () => n8n?.child.kill('SIGTERM'));
+
+	try {
+		// Re-imported on every start: the emulator forgets tokens from earlier runs (e.g. refreshed or reconnected ones),
+		// and its URL may have moved to another port.
+		step('Importing the demo credentials');
+		await importCredentials(env, demoCredentials(emu, tokens), scratchDir);
+
+		const examples = loadExamples();
+		const examplesHash = sha256(JSON.stringify(examples));
+		if (state.examplesHash !== examplesHash) {
+			step(`Importing ${examples.length} example workflows from examples/`);
+			await importWorkflows(env, examples.map(({ workflow }) => workflow), scratchDir);
+			for (const { workflow } of activeExamples(examples)) await publishWorkflow(env, workflow.id);
+			writeState({ ...state, examplesHash });
+		} else {
+			step('Example workflows unchanged since the last start (kept with your edits)');
+		}
+
+		step(`Starting n8n on ${n8nUrl}`);
+		const logFile = path.join(userFolder, 'n8n.log');
+		fs.writeFileSync(logFile, '');
+		n8n = await startN8n({ env, logFile, detached: true });
+		n8n.child.once('exit', (code) => {
+			if (!stopping) {
+				console.error(`n8n exited unexpectedly (${code}); see ${logFile}`);
+				shutdown(1);
+			}
+		});
+
+		const rest = new RestClient(n8n.probeUrl);
+		if (await rest.setupOwner()) step(`Created the owner account ${OWNER.email}`);
+		step(`Ready in ${elapsed()}`);
+		console.log(banner({ n8nUrl, emu, logFile }));
+	} catch (error) {
+		console.error(`\nnpm start failed: ${error.message}`);
+		await shutdown(1);
+	}
+}
+
+main().catch((error) => {
+	console.error(error);
+	process.exit(1);
+});
