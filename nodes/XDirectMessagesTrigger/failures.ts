@@ -7,6 +7,7 @@ interface ErrorShape {
 	httpCode?: unknown;
 	message?: unknown;
 	errorResponse?: { type?: unknown; reason?: unknown };
+	context?: { rateLimitResetMs?: unknown };
 }
 
 /**
@@ -25,16 +26,10 @@ export function classifyFailure(error: unknown): FailureKind {
 	return 'persistent';
 }
 
-/**
- * The reset time of a rate-limit error, as epoch ms. The shared transport names it in the message
- * ("... the limit resets at 2026-01-01T00:15:00.000Z ...").
- */
+/** The reset time of a rate-limit error, as epoch ms: the shared transport puts it in `context.rateLimitResetMs`. */
 export function rateLimitResetFromError(error: unknown): number | undefined {
-	const message = String((error as ErrorShape)?.message ?? '');
-	const match = /resets at (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z)/.exec(message);
-	if (!match) return undefined;
-	const resetAt = Date.parse(match[1]);
-	return Number.isFinite(resetAt) ? resetAt : undefined;
+	const resetAt = (error as ErrorShape)?.context?.rateLimitResetMs;
+	return typeof resetAt === 'number' && Number.isFinite(resetAt) ? resetAt : undefined;
 }
 
 /** Errors leave poll() as n8n node errors, so the execution log shows the node and a readable message. */

@@ -382,58 +382,104 @@ export function buildApiError({ ctx, options, credentialType, statusCode, body, 
 	});
 }
 
-// n8n replaces network error messages with its own descriptions and keeps the originals in `messages`.
-const NETWORK_ERROR_PATTERNS: Array<[RegExp, string]> = [
-	[/timeout of \d+ms exceeded|ETIMEDOUT|ESOCKETTIMEDOUT|timed out/i, 'ETIMEDOUT'],
-	[/socket hang up|ECONNRESET|EPIPE|closed unexpectedly/i, 'ECONNRESET'],
-	[/ECONNREFUSED|refused the connection/i, 'ECONNREFUSED'],
-	[/ENOTFOUND|EAI_AGAIN|getaddrinfo|incorrect host/i, 'ENOTFOUND'],
-	[/ECONNABORTED|connection was aborted/i, 'ECONNABORTED'],
+/** What went wrong when no HTTP answer arrived. */
+export type NetworkFailureKind = 'timeout' | 'reset' | 'refused' | 'dns' | 'unreachable' | 'cancelled' | 'unknown';
+
+// Node and axios error codes. axios reports its own timeout as ECONNABORTED, and a response body cut off by a
+// dropped connection as ERR_BAD_RESPONSE "stream has been aborted" (matched below by its text).
+const CODE_KINDS: Record<string, NetworkFailureKind> = {
+	ETIMEDOUT: 'timeout',
+	ESOCKETTIMEDOUT: 'timeout',
+	ECONNABORTED: 'timeout',
+	ECONNRESET: 'reset',
+	EPIPE: 'reset',
+	ECONNREFUSED: 'refused',
+	ENOTFOUND: 'dns',
+	EAI_AGAIN: 'dns',
+	EHOSTUNREACH: 'unreachable',
+	ENETUNREACH: 'unreachable',
+	ERR_CANCELED: 'cancelled',
+};
+
+// Used only when no code above survived: n8n replaces the message with its own description and keeps the
+// original in `messages`.
+const TEXT_KINDS: Array<[RegExp, NetworkFailureKind]> = [
+	[/timeout of \d+ms exceeded|ETIMEDOUT|ESOCKETTIMEDOUT|timed out/i, 'timeout'],
+	[/socket hang up|ECONNRESET|EPIPE|closed unexpectedly|stream has been aborted|^aborted$/i, 'reset'],
+	[/ECONNREFUSED|refused the connection/i, 'refused'],
+	[/ENOTFOUND|EAI_AGAIN|getaddrinfo|incorrect host/i, 'dns'],
+	[/EHOSTUNREACH|ENETUNREACH|host is unreachable/i, 'unreachable'],
+	[/ECONNABORTED|connection was aborted/i, 'timeout'],
+	[/^canceled$|ERR_CANCELED/i, 'cancelled'],
 ];
 
-function networkErrorCode(error: unknown): string {
-	const texts: string[] = [];
-	const seen = new Set<unknown>();
-	let current: unknown = error;
-	while (current && typeof current === 'object' && !seen.has(current)) {
-		seen.add(current);
-		const candidate = current as { code?: unknown; message?: unknown; messages?: unknown; cause?: unknown };
-		if (typeof candidate.code === 'string' && /^E[A-Z_]+$/.test(candidate.code)) texts.push(candidate.code);
-		if (Array.isArray(candidate.messages)) texts.push(...candidate.messages.map(String));
-		if (typeof candidate.message === 'string') texts.push(candidate.message);
-		current = candidate.cause;
-	}
-	// Original texts first: they are more specific than n8n's descriptions.
-	for (const text of texts) {
-		for (const [pattern, code] of NETWORK_ERROR_PATTERNS) if (pattern.test(text)) return code;
-	}
-	return 'UNKNOWN';
+interface ErrorFields {
+	code?: unknown;
+	httpCode?: unknown;
+	message?: unknown;
+	messages?: unknown;
+	cause?: unknown;
+	errorResponse?: unknown;
+	reason?: unknown;
+	context?: unknown;
 }
 
-function networkErrorMessage(code: string): string {
-	switch (code) {
-		case 'ECONNABORTED':
-		case 'ETIMEDOUT':
-		case 'ESOCKETTIMEDOUT':
+/**
+ * Classifies a request that failed without an HTTP answer. n8n's NodeApiError drops `.cause`, but the original
+ * code survives in other places: NodeApiError copies an axios error's `code` into `httpCode`, and errors built from
+ * plain objects keep them in `errorResponse`. Codes are trusted first, message texts only as a fallback.
+ */
+export function classifyNetworkError(error: unknown): { kind: NetworkFailureKind; code?: string } {
+	const codes: string[] = [];
+	const texts: string[] = [];
+	const seen = new Set<unknown>();
+	const pending: unknown[] = [error];
+	while (pending.length && seen.size < 20) {
+		const current = pending.shift();
+		if (!current || typeof current !== 'object' || seen.has(current)) continue;
+		seen.add(current);
+		const fields = current as ErrorFields;
+		for (const value of [fields.code, fields.httpCode]) {
+			if (typeof value === 'string' && /^E[A-Z_]+$|^ERR_[A-Z_]+$/.test(value)) codes.push(value);
+		}
+		if (Array.isArray(fields.messages)) texts.push(...fields.messages.map(String));
+		if (typeof fields.message === 'string') texts.push(fields.message);
+		pending.push(fields.cause, fields.errorResponse, fields.reason, fields.context);
+	}
+	const known = codes.find((code) => CODE_KINDS[code] !== undefined);
+	if (known) return { kind: CODE_KINDS[known], code: known };
+	for (const text of texts) {
+		for (const [pattern, kind] of TEXT_KINDS) if (pattern.test(text)) return { kind, code: codes[0] };
+	}
+	return { kind: 'unknown', code: codes[0] };
+}
+
+function networkFailureText(kind: NetworkFailureKind): string {
+	switch (kind) {
+		case 'timeout':
 			return 'the request timed out';
-		case 'ECONNRESET':
-		case 'EPIPE':
+		case 'reset':
 			return 'the connection was reset';
-		case 'ECONNREFUSED':
+		case 'refused':
 			return 'the connection was refused';
-		case 'ENOTFOUND':
-		case 'EAI_AGAIN':
+		case 'dns':
 			return 'the host name could not be resolved';
+		case 'unreachable':
+			return 'the host is unreachable';
+		case 'cancelled':
+			return 'the request was cancelled';
 		default:
 			return 'the request failed before a response arrived';
 	}
 }
 
-// Connection attempts that never reached the server are safe to repeat even for POSTs.
-const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+// The connection was never made, so X cannot have seen the request: safe to repeat even for POSTs.
+const NEVER_SENT_KINDS = new Set<NetworkFailureKind>(['refused', 'dns', 'unreachable']);
+// X may have handled the request: only a GET may be repeated.
+const MAYBE_SENT_KINDS = new Set<NetworkFailureKind>(['timeout', 'reset']);
 
-function unknownOutcomeError(ctx: XApiContext, options: XApiRequestOptions, cause: string): NodeApiError {
-	return new NodeApiError(
+function unknownOutcomeError(ctx: XApiContext, options: XApiRequestOptions, cause: string, code?: string): NodeApiError {
+	const failure = new NodeApiError(
 		ctx.getNode(),
 		{ reason: cause },
 		{
@@ -443,6 +489,8 @@ function unknownOutcomeError(ctx: XApiContext, options: XApiRequestOptions, caus
 			itemIndex: options.itemIndex,
 		},
 	);
+	if (code) failure.context.networkErrorCode = code;
+	return failure;
 }
 
 /**
@@ -490,27 +538,26 @@ export async function xApiRequest(this: XApiContext, options: XApiRequestOptions
 						? {}
 						: { message: String(response.body) };
 		} catch (error) {
-			const code = networkErrorCode(error);
-			if (NEVER_SENT_CODES.has(code) && !transientRetryUsed) {
+			const { kind, code } = classifyNetworkError(error);
+			const retryable = NEVER_SENT_KINDS.has(kind) || (isGet && MAYBE_SENT_KINDS.has(kind));
+			if (retryable && !transientRetryUsed) {
 				transientRetryUsed = true;
 				continue;
 			}
-			if (isGet && !transientRetryUsed && code !== 'UNKNOWN') {
-				transientRetryUsed = true;
-				continue;
-			}
-			const cause = networkErrorMessage(code);
-			if (options.isSend && !NEVER_SENT_CODES.has(code)) throw unknownOutcomeError(this, options, cause);
+			const cause = networkFailureText(kind);
+			if (options.isSend && !NEVER_SENT_KINDS.has(kind)) throw unknownOutcomeError(this, options, cause, code);
 			// The original error carries the signed request headers: report only what is safe.
-			throw new NodeApiError(
+			const failure = new NodeApiError(
 				this.getNode(),
 				{ reason: cause },
 				{
 					message: `Could not reach X: ${cause} (${describeRequest(method, options.path)})`,
-					description: `API base URL: ${baseUrl}`,
+					description: `API base URL: ${baseUrl}${transientRetryUsed ? '. The request was tried twice.' : ''}`,
 					itemIndex: options.itemIndex,
 				},
 			);
+			if (code) failure.context.networkErrorCode = code;
+			throw failure;
 		}
 
 		if (statusCode >= 200 && statusCode < 300) {
@@ -527,16 +574,16 @@ export async function xApiRequest(this: XApiContext, options: XApiRequestOptions
 			try {
 				await this.helpers.refreshOAuth2Token.call(this, credentialType);
 			} catch (error) {
-				const code = networkErrorCode(error);
+				const { kind } = classifyNetworkError(error);
 				throw new NodeApiError(
 					this.getNode(),
 					{ reason: 'token refresh failed' },
 					{
 						message: 'The X access token expired and could not be refreshed: reconnect the credential',
 						description:
-							code === 'UNKNOWN'
+							kind === 'unknown'
 								? "X's token endpoint did not accept the refresh token (it may have been used already or revoked)."
-								: `The token endpoint could not be reached: ${networkErrorMessage(code)}.`,
+								: `The token endpoint could not be reached: ${networkFailureText(kind)}.`,
 						httpCode: '401',
 						itemIndex: options.itemIndex,
 					},
@@ -569,13 +616,16 @@ export async function xApiRequest(this: XApiContext, options: XApiRequestOptions
 				waitMs === undefined
 					? ''
 					: ` (in ${Math.ceil(waitMs / 1000)} s; Max Rate-Limit Wait is ${maxWaitSeconds} s)`;
-			throw new NodeApiError(this.getNode(), sanitizeBody(body), {
+			const rateLimited = new NodeApiError(this.getNode(), sanitizeBody(body), {
 				message: `X rate limit reached: ${resetText}${waitText}`,
 				description:
 					'Raise "Max Rate-Limit Wait" in the node options to wait for the reset automatically, or run the workflow less often.',
 				httpCode: '429',
 				itemIndex: options.itemIndex,
 			});
+			// For callers that schedule around the reset (the trigger); the message says the same for people.
+			if (resetMs !== undefined) rateLimited.context.rateLimitResetMs = resetMs;
+			throw rateLimited;
 		}
 
 		if (statusCode >= 500) {

@@ -4,11 +4,11 @@
 const crypto = require('node:crypto');
 const oauth1 = require('./oauth1');
 const responses = require('./responses');
+const { DEFAULT_OPTIONS } = require('./options');
 
 const ACCESS_TOKEN_TTL_S = 7200;
 // Refresh tokens reportedly live about six months (x-dm-api.md §5.1, unverified).
 const REFRESH_TOKEN_TTL_MS = 180 * 24 * 60 * 60 * 1000;
-const DEFAULT_TIMESTAMP_SKEW_S = 300;
 const PERMISSION_RANK = { read: 0, 'read-write': 1, 'read-write-dm': 2 };
 
 // ---- token material ----
@@ -124,7 +124,7 @@ function claimNonce(state, oauthParams, nowMs, skewSeconds) {
  */
 function verifyOAuth1(ctx, { collection = 'oauth1Tokens', tokenRequired = true } = {}) {
 	const { state, clock, options = {} } = ctx.emulator;
-	const skewSeconds = options.oauth1TimestampSkewSeconds ?? DEFAULT_TIMESTAMP_SKEW_S;
+	const skewSeconds = options.oauth1TimestampSkewSeconds ?? DEFAULT_OPTIONS.oauth1TimestampSkewSeconds;
 	const oauthParams = oauth1.parseAuthorizationHeader(ctx.headers.authorization);
 	if (!oauthParams) return { error: 'malformed OAuth header' };
 	const app = state.oauth1Apps.get(oauthParams.oauth_consumer_key);

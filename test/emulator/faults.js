@@ -2,8 +2,11 @@
 
 // Injected failures. A fault matches by method and path (string prefix, RegExp, or — over HTTP — a string
 // starting with "^" taken as a regular expression), is consumed once per match (`times`, default 1), and can:
-// delay (`latencyMs`), reset the connection before the handler ran or after it took effect (`reset`), answer
-// with its own `status`/`body`/`headers` instead of the handler, or only add `headers` to the real response.
+// delay (`latencyMs`), reset the connection before the handler ran, after it took effect, or halfway through
+// sending the response (`reset`), answer with its own `status`/`body`/`headers` instead of the handler, or only add
+// `headers` to the real response.
+
+const RESET_POINTS = ['before', 'after', 'during'];
 
 function toPathMatcher(path) {
 	if (path === undefined || path === null || path === '') return () => true;
@@ -18,7 +21,7 @@ function toPathMatcher(path) {
 function normalizeFault(spec) {
 	if (!spec || typeof spec !== 'object') throw new Error('addFault needs an object');
 	const { method, path, pathRegex, status, body, headers, latencyMs, reset, times = 1 } = spec;
-	if (reset !== undefined && reset !== 'before' && reset !== 'after') throw new Error("fault.reset must be 'before' or 'after'");
+	if (reset !== undefined && !RESET_POINTS.includes(reset)) throw new Error("fault.reset must be 'before', 'after' or 'during'");
 	if (status !== undefined && !(Number.isInteger(status) && status >= 100 && status <= 599)) {
 		throw new Error('fault.status must be an HTTP status code');
 	}

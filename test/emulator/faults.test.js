@@ -1,5 +1,6 @@
 'use strict';
 
+const { request } = require('undici');
 const { startTestEmulator, createUserWithToken, call, closeAndExpectCleanRun } = require('./test-utils');
 
 describe('fault injection', () => {
@@ -61,6 +62,21 @@ describe('fault injection', () => {
 		emu.addFault({ method: 'POST', path: '/2/dm_conversations/with/', reset: 'after' });
 		await expect(send('stored anyway')).rejects.toThrow();
 		expect(emu.events()).toEqual([expect.objectContaining({ text: 'stored anyway' })]);
+		expect(emu.requests()[0]).toMatchObject({ faulted: true, status: 201 });
+	});
+
+	test("reset 'during' sends the headers and half of the body, then drops the connection", async () => {
+		emu.addFault({ method: 'POST', path: '/2/dm_conversations/with/', reset: 'during' });
+		const response = await request(`${emu.url}/2/dm_conversations/with/${bob.user.id}/messages`, {
+			method: 'POST',
+			headers: { authorization: `Bearer ${alice.token}`, 'content-type': 'application/json' },
+			body: JSON.stringify({ text: 'cut short' }),
+		});
+		expect(response.statusCode).toBe(201);
+		const declared = Number(response.headers['content-length']);
+		await expect(response.body.text()).rejects.toThrow();
+		expect(declared).toBeGreaterThan(0);
+		expect(emu.events()).toEqual([expect.objectContaining({ text: 'cut short' })]);
 		expect(emu.requests()[0]).toMatchObject({ faulted: true, status: 201 });
 	});
 

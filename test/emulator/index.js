@@ -8,7 +8,7 @@ const { createRequestLog } = require('./request-log');
 const { createRouter } = require('./router');
 const { createServer } = require('./server');
 const { loadApi } = require('./validation');
-const { DEFAULT_PROBLEM_HOST } = require('./responses');
+const { DEFAULT_OPTIONS, START_ONLY_OPTIONS } = require('./options');
 const { snapshotOf } = require('./attachments');
 const { seedDemo } = require('./demo-data');
 const auth = require('./auth');
@@ -18,23 +18,6 @@ const media = require('./media');
 const dmRoutes = require('./routes/dm');
 const userRoutes = require('./routes/users');
 const specRoutes = require('./routes/spec');
-
-const DEFAULT_OPTIONS = {
-	seed: 'none',
-	rateLimitProfile: 'launch',
-	nextTokenOnLastPage: false,
-	pageSizeDefault: 100,
-	problemHost: DEFAULT_PROBLEM_HOST,
-	// Check every /2 response against the spec and collect violations in emu.responseViolations.
-	validateResponses: false,
-	// Rewrite URLs in sent text to t.co links like the real service (off: sent text round-trips unchanged).
-	wrapUrls: false,
-	// Only the sender may delete an event (off: anyone can delete an event from their own view).
-	deleteOwnOnly: false,
-	// Video/GIF processing time after finalize, and whether it ends 'succeeded' or 'failed' (media.js).
-	mediaProcessingMs: undefined,
-	mediaProcessingOutcome: 'succeeded',
-};
 
 // Ground-truth view of a stored event (what happened, regardless of who may see it).
 function publicEvent(event) {
@@ -50,7 +33,10 @@ class Emulator {
 		this.host = host;
 		this.requestedPort = port;
 		this.port = undefined;
-		this.options = { ...DEFAULT_OPTIONS, ...options };
+		const unknown = Object.keys(options).filter((name) => !(name in DEFAULT_OPTIONS));
+		if (unknown.length) throw new store.EmulatorError(`unknown option ${unknown.join(', ')}`);
+		const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+		this.options = { ...DEFAULT_OPTIONS, ...given };
 		this.clock = createClock({ now });
 		this.faults = createFaults();
 		this.requestLogStore = createRequestLog();
@@ -210,9 +196,12 @@ class Emulator {
 	}
 
 	setOption(name, value) {
+		if (START_ONLY_OPTIONS.includes(name)) throw new store.EmulatorError(`${name} can only be set when the emulator starts`);
 		if (!(name in DEFAULT_OPTIONS)) throw new store.EmulatorError(`unknown option ${name}`);
-		if (name === 'rateLimitProfile') this.setRateLimitProfile(value);
-		else this.options[name] = value;
+		// undefined restores the default.
+		const effective = value === undefined ? DEFAULT_OPTIONS[name] : value;
+		if (name === 'rateLimitProfile') this.setRateLimitProfile(effective);
+		else this.options[name] = effective;
 	}
 
 	// Fresh state (re-seeded when seed is 'demo'), no faults, empty logs, new rate-limit windows. Options and clock stay.

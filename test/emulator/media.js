@@ -2,10 +2,10 @@
 // POST /2/media/upload (one-shot), initialize/append/finalize, STATUS, and the DM attachment rules (x-dm-api.md §6).
 
 const responses = require('./responses');
+const { DEFAULT_OPTIONS } = require('./options');
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const MB = 1024 * 1024;
-const DEFAULT_PROCESSING_MS = 5000;
 const PENDING_MS = 1000;
 const ONE_SHOT_CATEGORIES = ['tweet_image', 'dm_image', 'subtitles'];
 const CATEGORIES = ['amplify_video', 'tweet_gif', 'tweet_image', 'tweet_video', 'dm_gif', 'dm_image', 'dm_video', 'subtitles'];
@@ -134,7 +134,7 @@ function completeUpload(ctx, media) {
 	if (KIND[kindOf(media.category)].processed) {
 		const options = ctx.emulator.options || {};
 		media.processingStartedAt = now;
-		media.processingMs = options.mediaProcessingMs ?? DEFAULT_PROCESSING_MS;
+		media.processingMs = options.mediaProcessingMs ?? DEFAULT_OPTIONS.mediaProcessingMs;
 		media.outcome = options.mediaProcessingOutcome === 'failed' ? 'failed' : 'succeeded';
 		media.state = 'pending';
 	} else {

@@ -1,4 +1,7 @@
 'use strict';
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- tests load n8n-core's oauth-1.0a signer */
+const path = require('node:path');
+const { createHmac } = require('node:crypto');
 const { createRateLimiter } = require('./rate-limits');
 const { createClock } = require('./clock');
 
@@ -27,6 +30,10 @@ function rejection(fn) {
 }
 
 const epochSeconds = (ms) => String(Math.ceil(ms / 1000));
+
+const OAuth = require(
+	require.resolve('oauth-1.0a', { paths: [path.dirname(require.resolve('n8n-core'))] }),
+);
 
 describe('launch profile (2022 docs)', () => {
 	test('DM POST headers: 15-minute user window plus 24-hour user and app windows', () => {
@@ -261,6 +268,48 @@ describe('through the HTTP server', () => {
 		expect(capped.headers['x-rate-limit-reset']).toBeUndefined();
 		await control('setUsageCap', {});
 		expect((await utils.call(emu, 'GET', '/2/dm_events', { token })).status).toBe(200);
+	});
+
+	test("403s for a missing scope or a low OAuth 1.0a app permission carry the bucket's headers and count", async () => {
+		const readOnly = utils.tokenFor(emu, alice.id, ['tweet.read', 'users.read', 'dm.read']);
+		const noScope = await send('no dm.write', readOnly);
+		expect(noScope.status).toBe(403);
+		expect(noScope.headers).toMatchObject({
+			'x-rate-limit-limit': '200',
+			'x-rate-limit-remaining': '199',
+			'x-rate-limit-reset': epochSeconds(emu.clock.now() + 15 * MIN),
+			'x-user-limit-24hour-remaining': '999',
+			'x-app-limit-24hour-remaining': '14999',
+		});
+		expect((await send('allowed')).headers['x-rate-limit-remaining']).toBe('198');
+
+		emu.registerOAuth1App({ consumerKey: 'read-only-app', consumerSecret: 'cs', permission: 'read' });
+		const userToken = emu.issueOAuth1Token({ consumerKey: 'read-only-app', userId: alice.id });
+		const oauth = new OAuth({
+			consumer: { key: 'read-only-app', secret: 'cs' },
+			signature_method: 'HMAC-SHA1',
+			hash_function: (base, key) => createHmac('sha1', key).update(base).digest('base64'),
+		});
+		oauth.getTimeStamp = () => Math.floor(emu.clock.now() / 1000);
+		const headers = oauth.toHeader(oauth.authorize({ method: 'GET', url: `${emu.url}/2/dm_events`, data: {} }, { key: userToken.oauth_token, secret: userToken.oauth_token_secret }));
+		const lowPermission = await utils.call(emu, 'GET', '/2/dm_events', { headers });
+		expect(lowPermission.status).toBe(403);
+		expect(lowPermission.body.type).toBe('https://api.x.com/2/problems/oauth1-permissions');
+		expect(lowPermission.headers['x-rate-limit-remaining']).toBe('299');
+	});
+
+	test('a refused request uses up quota: once the bucket is empty, 429 comes before the 403', async () => {
+		emu.setRateLimitProfile({ base: 'launch', dmPost: { user15: 1, user24: 1000, app24: 15000, dayHeaders: true } });
+		const readOnly = utils.tokenFor(emu, alice.id, ['tweet.read', 'users.read', 'dm.read']);
+		expect((await send('refused', readOnly)).status).toBe(403);
+		expect((await send('allowed but too late')).status).toBe(429);
+		expect((await send('refused again', readOnly)).status).toBe(429);
+	});
+
+	test('app-only tokens have no bucket on user-context endpoints: their 403 carries no rate-limit headers', async () => {
+		const refused = await utils.call(emu, 'GET', '/2/dm_events', { token: emu.issueAppToken({ appId: 'app-only' }) });
+		expect(refused.status).toBe(403);
+		expect(Object.keys(refused.headers).filter((name) => name.startsWith('x-rate-limit'))).toEqual([]);
 	});
 
 	test('per-user buckets over HTTP; 401 responses carry no rate-limit headers', async () => {

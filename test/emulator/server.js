@@ -1,8 +1,8 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports */
 'use strict';
 
-// node:http front end: builds the request context, runs the pipeline (log -> faults -> route -> auth -> scopes ->
-// rate limit -> OpenAPI validation -> handler) and writes the Response.
+// node:http front end: builds the request context, runs the pipeline (log -> faults -> route -> auth -> rate limit ->
+// scopes -> OpenAPI validation -> handler) and writes the Response.
 const http = require('http');
 const responses = require('./responses');
 const { validateRequest, findOperation, matchOperation, checkResponse } = require('./validation');
@@ -86,8 +86,9 @@ async function runApiRoute(emulator, route, ctx) {
 	let response;
 	try {
 		ctx.auth = await auth.authenticate(ctx);
-		auth.checkScopes(ctx, ctx.operation);
+		// Counted before the scope check: X sends the bucket's headers on 403s too (x-dm-api.md §4.1).
 		limitHeaders = emulator.rateLimiter.check(ctx).headers;
+		auth.checkScopes(ctx, ctx.operation);
 		const { query, vocabulary } = validateRequest(emulator.api, ctx);
 		ctx.apiQuery = query;
 		ctx.vocabulary = vocabulary;
@@ -114,8 +115,10 @@ function faultResponse(fault) {
 	return { ...base, status: fault.status, headers: { ...base.headers, ...fault.headers } };
 }
 
-function serialize(response, problemHost) {
-	const headers = { ...response.headers };
+// The Date header comes from the emulator clock (clients compute rate-limit waits as reset minus Date); a fault's
+// or handler's own `date` header wins.
+function serialize(response, { problemHost, nowMs }) {
+	const headers = { date: new Date(nowMs).toUTCString(), ...response.headers };
 	let payload = response.body;
 	let contentType = response.contentType;
 	if (payload === undefined || payload === null) {
@@ -134,6 +137,10 @@ function serialize(response, problemHost) {
 	return { status: response.status, headers, payload };
 }
 
+function serializeOptions(emulator) {
+	return { problemHost: emulator.options.problemHost, nowMs: emulator.clock.now() };
+}
+
 function recordViolations(emulator, ctx, response) {
 	if (!emulator.options.validateResponses || !ctx.operation) return;
 	const body = responses.withProblemHost(response.body, emulator.options.problemHost);
@@ -148,7 +155,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 async function handle(emulator, req, res) {
 	const ctx = buildContext(emulator, req, await readBody(req));
 	if (ctx.path === '/_emulator' || ctx.path.startsWith('/_emulator/')) {
-		const { status, headers, payload } = serialize(await handleControl(emulator, ctx), emulator.options.problemHost);
+		const { status, headers, payload } = serialize(await handleControl(emulator, ctx), serializeOptions(emulator));
 		res.writeHead(status, headers).end(payload);
 		return;
 	}
@@ -171,7 +178,19 @@ async function handle(emulator, req, res) {
 		return;
 	}
 	if (!fault || !fault.status) recordViolations(emulator, ctx, response);
-	const { status, headers, payload } = serialize(response, emulator.options.problemHost);
+	const { status, headers, payload } = serialize(response, serializeOptions(emulator));
+	if (fault && fault.reset === 'during') {
+		// Headers and half of the body, then the connection drops: the client sees a response cut short. A body too
+		// short to cut drops like 'after'.
+		const bytes = Buffer.from(payload);
+		if (req.method === 'HEAD' || bytes.length < 2) {
+			req.socket.destroy();
+			return;
+		}
+		res.writeHead(status, headers);
+		res.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => req.socket.destroy());
+		return;
+	}
 	res.writeHead(status, headers).end(req.method === 'HEAD' ? undefined : payload);
 }
 
@@ -179,7 +198,7 @@ function createServer(emulator) {
 	return http.createServer((req, res) => {
 		handle(emulator, req, res).catch((error) => {
 			emulator.internalErrors.push(error);
-			if (!res.headersSent) res.writeHead(500, { 'content-type': responses.JSON_TYPE });
+			if (!res.headersSent) res.writeHead(500, { 'content-type': responses.JSON_TYPE, date: new Date(emulator.clock.now()).toUTCString() });
 			res.end(JSON.stringify(responses.genericProblem(500).body));
 		});
 	});
