@@ -19,35 +19,25 @@ const CREDENTIAL_NAMES = Object.freeze({
 	xDmOAuth1Api: 'X DM OAuth1 (alice_dm on the emulator)',
 });
 
-// OAuth 2.0 tokens issued by the emulator are random; these replace them so a stored credential survives a restart.
+// Fixed OAuth 2.0 token values: the emulator recreates them on every start, so a stored credential survives a restart.
 const FIXED_OAUTH2_TOKENS = Object.freeze({
 	alice: { access: 'demoAliceOAuth2AccessToken0000000000000001', refresh: 'demoAliceOAuth2RefreshToken000000000000001' },
 	bob: { access: 'demoBobOAuth2AccessToken00000000000000001', refresh: 'demoBobOAuth2RefreshToken0000000000000001' },
 });
 const TOKEN_LIFETIME_S = 365 * 24 * 3600;
 
-/** Moves an emulator-issued token record to a fixed token string (the emulator keys tokens by their value). */
-function rekeyToken(emu, issuedToken, fixedToken) {
-	const tokens = emu.state.oauth2Tokens;
-	const record = tokens.get(issuedToken);
-	if (!record) throw new Error('emulator token store changed shape: cannot pin the demo OAuth 2.0 tokens');
-	tokens.delete(issuedToken);
-	tokens.set(fixedToken, { ...record, token: fixedToken });
-}
-
 /** OAuth 2.0 tokens for a demo user with fixed values; returns the token response n8n stores as oauthTokenData. */
 function issueFixedOAuth2Token(emu, userKey) {
 	const { demo } = emu;
 	const fixed = FIXED_OAUTH2_TOKENS[userKey];
-	const issued = emu.issueOAuth2Token({
+	return emu.issueOAuth2Token({
 		userId: demo.users[userKey].id,
 		clientId: demo.oauth2Client.clientId,
 		scopes: demo.scopes,
 		expiresIn: TOKEN_LIFETIME_S,
+		accessToken: fixed.access,
+		refreshToken: fixed.refresh,
 	});
-	rekeyToken(emu, issued.access_token, fixed.access);
-	rekeyToken(emu, issued.refresh_token, fixed.refresh);
-	return { ...issued, access_token: fixed.access, refresh_token: fixed.refresh };
 }
 
 /**

@@ -48,11 +48,12 @@ function issueOAuth2Token(state, clock, options) {
 	const now = clock.now();
 	const appId = state.oauth2Clients.get(clientId)?.appId ?? clientId;
 	const common = { userId: String(userId), clientId, appId, scopes, familyId, revoked: false };
-	const access = { ...common, kind: 'access', token: opaqueToken('at', now), expiresAt: now + expiresIn * 1000 };
+	// Fixed token values (accessToken / refreshToken) let a demo recreate the same credentials on every start.
+	const access = { ...common, kind: 'access', token: options.accessToken ?? opaqueToken('at', now), expiresAt: now + expiresIn * 1000 };
 	state.oauth2Tokens.set(access.token, access);
 	const response = { token_type: 'bearer', expires_in: expiresIn, access_token: access.token, scope: scopes.join(' ') };
 	if (withRefresh) {
-		const refresh = { ...common, kind: 'refresh', token: opaqueToken('rt', now), expiresAt: now + REFRESH_TOKEN_TTL_MS, used: false };
+		const refresh = { ...common, kind: 'refresh', token: options.refreshToken ?? opaqueToken('rt', now), expiresAt: now + REFRESH_TOKEN_TTL_MS, used: false };
 		state.oauth2Tokens.set(refresh.token, refresh);
 		response.refresh_token = refresh.token;
 	}

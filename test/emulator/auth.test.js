@@ -85,6 +85,21 @@ describe('OAuth 2.0 bearer tokens', () => {
 		expect(noRefresh.scope).toBe('tweet.read users.read');
 	});
 
+	test('fixed token values are issued as given and authenticate', () => {
+		const [pinnedAccess, pinnedRefresh] = ['pinned-value-0001', 'pinned-value-0002'];
+		const fixed = auth.issueOAuth2Token(emulator.state, emulator.clock, {
+			userId: '100',
+			clientId: 'client-1',
+			scopes: DM_SCOPES,
+			accessToken: pinnedAccess,
+			refreshToken: pinnedRefresh,
+		});
+		expect(fixed.access_token).toBe(pinnedAccess);
+		expect(fixed.refresh_token).toBe(pinnedRefresh);
+		expect(auth.authenticate(bearerCtx(pinnedAccess))).toMatchObject({ kind: 'oauth2', userId: '100' });
+		expect(emulator.state.oauth2Tokens.get(pinnedRefresh)).toMatchObject({ kind: 'refresh', userId: '100' });
+	});
+
 	test('a valid user token authenticates', () => {
 		expect(auth.authenticate(bearerCtx(token.access_token))).toEqual({
 			kind: 'oauth2',
