@@ -6,6 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { authenticationProperty } from '../shared/descriptions';
 import * as conversation from './actions/conversation';
 import * as event from './actions/event';
 import * as message from './actions/message';
@@ -28,6 +29,7 @@ export class XDirectMessages implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
+		// Literal credential names, so n8n's lint and verification scanner can check them.
 		credentials: [
 			{
 				name: 'xDmOAuth2Api',
@@ -41,16 +43,7 @@ export class XDirectMessages implements INodeType {
 			},
 		],
 		properties: [
-			{
-				displayName: 'Authentication',
-				name: 'authentication',
-				type: 'options',
-				options: [
-					{ name: 'OAuth1', value: 'oAuth1' },
-					{ name: 'OAuth2 (Recommended)', value: 'oAuth2' },
-				],
-				default: 'oAuth2',
-			},
+			authenticationProperty,
 			{
 				displayName: 'Resource',
 				name: 'resource',

@@ -17,6 +17,7 @@ export class XDirectMessagesTrigger implements INodeType {
 		polling: true,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
+		// Literal credential names, so n8n's lint and verification scanner can check them.
 		credentials: [
 			{
 				name: 'xDmOAuth2Api',

@@ -1,28 +1,13 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { EVENT_TYPES, eventFieldProperties, timeoutOption } from '../shared/descriptions';
+import { authenticationProperty, EVENT_TYPES, eventFieldProperties, timeoutOption } from '../shared/descriptions';
+import { conversationLocatorProperty, userLocatorProperty } from '../shared/locators';
 
 export const DEFAULT_LAST_EVENTS = 10;
 export const DEFAULT_LAST_HOURS = 24;
 
-// The shared field pickers are shown per operation in the action node; the trigger always shows them.
-const fieldProperties: INodeProperties[] = eventFieldProperties({}).map((property) => {
-	const copy = { ...property };
-	delete copy.displayOptions;
-	return copy;
-});
-
 export const triggerProperties: INodeProperties[] = [
-	{
-		displayName: 'Authentication',
-		name: 'authentication',
-		type: 'options',
-		options: [
-			{ name: 'OAuth2', value: 'oAuth2' },
-			{ name: 'OAuth1', value: 'oAuth1' },
-		],
-		default: 'oAuth2',
-	},
+	authenticationProperty,
 	{
 		displayName: 'Watch',
 		name: 'scope',
@@ -47,82 +32,23 @@ export const triggerProperties: INodeProperties[] = [
 		],
 		default: 'all',
 	},
-	{
-		displayName: 'Participant',
+	userLocatorProperty({
 		name: 'participant',
-		type: 'resourceLocator',
-		default: { mode: 'username', value: '' },
-		required: true,
+		displayName: 'Participant',
 		description: 'The other user of the one-to-one conversation',
-		displayOptions: { show: { scope: ['participant'] } },
-		modes: [
-			{
-				displayName: 'By Username',
-				name: 'username',
-				type: 'string',
-				placeholder: '@XDevelopers',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '^@?[A-Za-z0-9_]{1,15}$',
-							errorMessage: 'Usernames have 1 to 15 letters, digits or underscores',
-						},
-					},
-				],
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: '2244994945',
-				validation: [
-					{
-						type: 'regex',
-						properties: { regex: '^[0-9]{1,19}$', errorMessage: 'A user ID has 1 to 19 digits' },
-					},
-				],
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://x.com/XDevelopers',
-			},
-		],
-	},
-	{
-		displayName: 'Conversation',
+		show: { scope: ['participant'] },
+		placeholders: { username: '@XDevelopers', id: '2244994945', url: 'https://x.com/XDevelopers' },
+		validateUrl: false,
+	}),
+	conversationLocatorProperty({
 		name: 'conversation',
-		type: 'resourceLocator',
-		default: { mode: 'id', value: '' },
-		required: true,
+		displayName: 'Conversation',
 		description: 'The conversation to watch',
-		displayOptions: { show: { scope: ['conversation'] } },
-		modes: [
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: '944480690-906948460078698496',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '^([0-9]{1,19}-[0-9]{1,19}|[0-9]{15,19})$',
-							errorMessage: 'Use "<user ID>-<user ID>" for one-to-one conversations or 15 to 19 digits for groups',
-						},
-					},
-				],
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://x.com/messages/944480690-906948460078698496',
-			},
-		],
-	},
+		show: { scope: ['conversation'] },
+		placeholders: { id: '944480690-906948460078698496', url: 'https://x.com/messages/944480690-906948460078698496' },
+		idErrorMessage: 'Use "<user ID>-<user ID>" for one-to-one conversations or 15 to 19 digits for groups',
+		validateUrl: false,
+	}),
 	{
 		displayName: 'Event Types',
 		name: 'eventTypes',
@@ -198,7 +124,7 @@ export const triggerProperties: INodeProperties[] = [
 		description: 'Emit matching events of this many past hours on the first poll (X keeps 30 days = 720 hours)',
 		displayOptions: { show: { firstPoll: ['lastHours'] } },
 	},
-	...fieldProperties,
+	...eventFieldProperties(),
 	{
 		displayName: 'Options',
 		name: 'options',

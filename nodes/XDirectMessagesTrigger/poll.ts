@@ -1,8 +1,9 @@
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { includesFor, resolveIncludes } from '../shared/includes';
+import { shapeEvents } from '../shared/includes';
 import { getCredentialType, xApiRequest } from '../shared/transport';
+import { lookupUsernames } from '../shared/users';
 import type { UserReference } from '../shared/validation';
 import type { DmBacklog, DmCursor, ResumeStop } from './cursor';
 import {
@@ -88,13 +89,7 @@ function oldestFirst(events: DmEvent[]): DmEvent[] {
 }
 
 function toItems(events: DmEvent[], includes: IDataObject, resolve: boolean): INodeExecutionData[] {
-	const shaped = resolve
-		? resolveIncludes(events, includes)
-		: events.map((event) => {
-				const referenced = includesFor(event, includes);
-				return Object.keys(referenced).length ? { ...event, includes: referenced } : { ...event };
-			});
-	return shaped.map((json) => ({ json }));
+	return shapeEvents(events, includes, resolve).map((json) => ({ json }));
 }
 
 function listingFor(settings: TriggerSettings, participantId: string | undefined): Listing {
@@ -123,19 +118,7 @@ async function resolveUsernames(
 		if (cache?.[name]) resolved[name] = cache[name];
 		else missing.push(name);
 	}
-	// /2/users/by takes up to 100 usernames per request.
-	for (let start = 0; start < missing.length; start += 100) {
-		const { body } = await xApiRequest.call(this, {
-			method: 'GET',
-			path: '/2/users/by',
-			qs: { usernames: missing.slice(start, start + 100) },
-			maxRateLimitWaitSeconds: 0,
-		});
-		const users = Array.isArray(body.data) ? (body.data as IDataObject[]) : [];
-		for (const user of users) {
-			if (typeof user.username === 'string' && isEventId(user.id)) resolved[user.username.toLowerCase()] = user.id;
-		}
-	}
+	for (const [name, id] of await lookupUsernames.call(this, missing, { maxRateLimitWaitSeconds: 0 })) resolved[name] = id;
 	const unknown = names.filter((name) => !resolved[name]);
 	if (unknown.length) {
 		throw new NodeOperationError(this.getNode(), `X has no user ${unknown.map((name) => `@${name}`).join(', ')}`, {

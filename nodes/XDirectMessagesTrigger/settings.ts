@@ -1,19 +1,9 @@
 import type { IDataObject, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import {
-	buildEventQuery,
-	DEFAULT_DM_EVENT_FIELDS,
-	DEFAULT_EXPANSIONS,
-	DM_EVENT_FIELDS,
-	DM_EXPANSIONS,
-	EVENT_TYPES,
-	MEDIA_FIELDS,
-	TWEET_FIELDS,
-	USER_FIELDS,
-} from '../shared/descriptions';
+import { buildEventQuery, EVENT_TYPES, readEventFieldChoices } from '../shared/descriptions';
 import type { UserReference } from '../shared/validation';
-import { parseConversationLocator, parseUserLocator, parseUserReference } from '../shared/validation';
+import { parseChoices, parseConversationLocator, parseUserLocator, parseUserReference } from '../shared/validation';
 import { DEFAULT_LAST_EVENTS, DEFAULT_LAST_HOURS } from './description';
 
 // Poll parameters are not per item; validators still want an index for their messages.
@@ -39,24 +29,6 @@ export interface TriggerSettings {
 	firstPoll: FirstPollMode;
 	lastEventsCount: number;
 	lastHours: number;
-}
-
-/** Reads a multi-select that an expression may also fill with an array or a comma-separated string. */
-function readChoices(ctx: IPollFunctions, name: string, displayName: string, allowed: string[], fallback: string[]): string[] {
-	const value = ctx.getNodeParameter(name, fallback) as unknown;
-	const choices =
-		typeof value === 'string'
-			? value.split(',').map((entry) => entry.trim()).filter(Boolean)
-			: Array.isArray(value)
-				? value.map((entry) => String(entry).trim())
-				: [];
-	const unknown = choices.find((choice) => !allowed.includes(choice));
-	if (unknown !== undefined) {
-		throw new NodeOperationError(ctx.getNode(), `${displayName}: "${unknown}" is not one of the values X accepts`, {
-			description: `Allowed: ${allowed.join(', ')}.`,
-		});
-	}
-	return [...new Set(choices)];
 }
 
 function positiveInteger(ctx: IPollFunctions, value: unknown, parameter: string, max?: number): number {
@@ -100,7 +72,7 @@ export function readSettings(ctx: IPollFunctions): TriggerSettings {
 		throw new NodeOperationError(ctx.getNode(), `Unknown value "${String(scope)}" for Watch`);
 	}
 
-	const chosenTypes = readChoices(ctx, 'eventTypes', 'Event Types', EVENT_TYPES, [EVENT_TYPES[0]]);
+	const chosenTypes = parseChoices(ctx, ctx.getNodeParameter('eventTypes', [EVENT_TYPES[0]]), 'Event Types', EVENT_TYPES);
 	const eventTypes = chosenTypes.length ? chosenTypes : [...EVENT_TYPES];
 
 	const firstPoll = String(ctx.getNodeParameter('firstPoll', 'recordOnly')) as FirstPollMode;
@@ -108,14 +80,11 @@ export function readSettings(ctx: IPollFunctions): TriggerSettings {
 		throw new NodeOperationError(ctx.getNode(), `Unknown value "${firstPoll}" for On First Activation`);
 	}
 
-	const eventFields = readChoices(ctx, 'dmEventFields', 'Event Fields', DM_EVENT_FIELDS, DEFAULT_DM_EVENT_FIELDS);
+	const fieldChoices = readEventFieldChoices(ctx, (name, defaultValue) => ctx.getNodeParameter(name, defaultValue));
 	const query = buildEventQuery({
+		...fieldChoices,
 		eventTypes,
-		dmEventFields: [...new Set([...REQUIRED_EVENT_FIELDS, ...eventFields])],
-		expansions: readChoices(ctx, 'expansions', 'Expansions', DM_EXPANSIONS, DEFAULT_EXPANSIONS),
-		userFields: readChoices(ctx, 'userFields', 'User Fields', USER_FIELDS, []),
-		tweetFields: readChoices(ctx, 'tweetFields', 'Tweet Fields', TWEET_FIELDS, []),
-		mediaFields: readChoices(ctx, 'mediaFields', 'Media Fields', MEDIA_FIELDS, []),
+		dmEventFields: [...new Set([...REQUIRED_EVENT_FIELDS, ...fieldChoices.dmEventFields])],
 	});
 
 	return {

@@ -1,6 +1,8 @@
 import type { IDataObject, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS, DEFAULT_TIMEOUT_SECONDS } from './transport';
+import type { NodeContext } from './validation';
+import { parseChoices } from './validation';
 
 function toOptions(values: string[]): INodePropertyOptions[] {
 	return values.map((value) => ({ name: value, value }));
@@ -107,19 +109,9 @@ export const MEDIA_FIELDS = [
 ];
 
 /** Event fields requested when the user does not pick any: everything a workflow usually needs. */
-export const DEFAULT_DM_EVENT_FIELDS = [
-	'attachments',
-	'created_at',
-	'dm_conversation_id',
-	'event_type',
-	'id',
-	'participant_ids',
-	'referenced_tweets',
-	'sender_id',
-	'text',
-];
+export const DEFAULT_DM_EVENT_FIELDS = DM_EVENT_FIELDS.filter((field) => field !== 'entities');
 
-export const DEFAULT_EXPANSIONS = ['attachments.media_keys', 'participant_ids', 'referenced_tweets.id', 'sender_id'];
+export const DEFAULT_EXPANSIONS = [...DM_EXPANSIONS];
 
 // An expansion only helps if the event carries the field that points into `includes`.
 const FIELD_FOR_EXPANSION: Record<string, string> = {
@@ -161,6 +153,18 @@ export function buildEventQuery(options: EventQueryOptions): IDataObject {
 	return qs;
 }
 
+/** The credential picker of both nodes; `authentication` decides which of the two credentials is asked for. */
+export const authenticationProperty: INodeProperties = {
+	displayName: 'Authentication',
+	name: 'authentication',
+	type: 'options',
+	options: [
+		{ name: 'OAuth1', value: 'oAuth1' },
+		{ name: 'OAuth2 (Recommended)', value: 'oAuth2' },
+	],
+	default: 'oAuth2',
+};
+
 export const maxRateLimitWaitOption: INodeProperties = {
 	displayName: 'Max Rate-Limit Wait',
 	name: 'maxRateLimitWait',
@@ -180,9 +184,9 @@ export const timeoutOption: INodeProperties = {
 	description: 'Seconds to wait for X to answer a single request',
 };
 
-/** The field pickers shared by event Get and Get Many. */
-export function eventFieldProperties(show: IDataObject): INodeProperties[] {
-	const displayOptions = { show } as INodeProperties['displayOptions'];
+/** The field pickers of event Get and Get Many and of the trigger; without `show` they are always shown. */
+export function eventFieldProperties(show?: IDataObject): INodeProperties[] {
+	const visibility: Partial<INodeProperties> = show ? { displayOptions: { show } as INodeProperties['displayOptions'] } : {};
 	return [
 		{
 			displayName: 'Event Fields',
@@ -191,7 +195,7 @@ export function eventFieldProperties(show: IDataObject): INodeProperties[] {
 			options: toOptions(DM_EVENT_FIELDS),
 			default: [...DEFAULT_DM_EVENT_FIELDS],
 			description: 'DM event fields to return (dm_event.fields)',
-			displayOptions,
+			...visibility,
 		},
 		{
 			displayName: 'Expansions',
@@ -200,7 +204,7 @@ export function eventFieldProperties(show: IDataObject): INodeProperties[] {
 			options: toOptions(DM_EXPANSIONS),
 			default: [...DEFAULT_EXPANSIONS],
 			description: 'Related objects to return with the events: senders, participants, media and shared posts',
-			displayOptions,
+			...visibility,
 		},
 		{
 			displayName: 'User Fields',
@@ -209,7 +213,7 @@ export function eventFieldProperties(show: IDataObject): INodeProperties[] {
 			options: toOptions(USER_FIELDS),
 			default: [],
 			description: 'Fields of expanded users (user.fields). Without a choice X returns ID, name and username.',
-			displayOptions,
+			...visibility,
 		},
 		{
 			displayName: 'Tweet Fields',
@@ -218,7 +222,7 @@ export function eventFieldProperties(show: IDataObject): INodeProperties[] {
 			options: toOptions(TWEET_FIELDS),
 			default: [],
 			description: 'Fields of expanded posts (tweet.fields). Without a choice X returns ID and text.',
-			displayOptions,
+			...visibility,
 		},
 		{
 			displayName: 'Media Fields',
@@ -227,7 +231,7 @@ export function eventFieldProperties(show: IDataObject): INodeProperties[] {
 			options: toOptions(MEDIA_FIELDS),
 			default: [],
 			description: 'Fields of expanded media (media.fields). Without a choice X returns media key and type.',
-			displayOptions,
+			...visibility,
 		},
 		{
 			displayName: 'Resolve Includes',
@@ -236,7 +240,29 @@ export function eventFieldProperties(show: IDataObject): INodeProperties[] {
 			default: true,
 			description:
 				'Whether to put the expanded sender, participants, media and posts directly on each event. When off, each event carries the raw "includes" objects it references.',
-			displayOptions,
+			...visibility,
 		},
 	];
+}
+
+export type EventFieldChoices = Required<Omit<EventQueryOptions, 'eventTypes'>>;
+
+/**
+ * Reads and checks the pickers of eventFieldProperties. `read` returns a parameter's value; it is handed the
+ * parameter's default for callers that fall back to it when the parameter is not set.
+ */
+export function readEventFieldChoices(
+	ctx: NodeContext,
+	read: (name: string, defaultValue: string[]) => unknown,
+	itemIndex?: number,
+): EventFieldChoices {
+	const choices = (name: string, parameter: string, allowed: string[], defaultValue: string[]) =>
+		parseChoices(ctx, read(name, defaultValue), parameter, allowed, itemIndex);
+	return {
+		dmEventFields: choices('dmEventFields', 'Event Fields', DM_EVENT_FIELDS, DEFAULT_DM_EVENT_FIELDS),
+		expansions: choices('expansions', 'Expansions', DM_EXPANSIONS, DEFAULT_EXPANSIONS),
+		userFields: choices('userFields', 'User Fields', USER_FIELDS, []),
+		tweetFields: choices('tweetFields', 'Tweet Fields', TWEET_FIELDS, []),
+		mediaFields: choices('mediaFields', 'Media Fields', MEDIA_FIELDS, []),
+	};
 }

@@ -105,3 +105,12 @@ export function includesFor(event: IDataObject, includes: IDataObject | undefine
 	if (tweets.length) subset.tweets = tweets;
 	return subset;
 }
+
+/** One output object per event: the includes resolved onto it, or (`resolve` off) the raw includes it references attached. */
+export function shapeEvents(events: IDataObject[], includes: IDataObject | undefined, resolve: boolean): IDataObject[] {
+	if (resolve) return resolveIncludes(events, includes);
+	return events.map((event) => {
+		const referenced = includesFor(event, includes);
+		return Object.keys(referenced).length ? { ...event, includes: referenced } : { ...event };
+	});
+}

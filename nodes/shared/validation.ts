@@ -32,7 +32,7 @@ const RESERVED_PROFILE_PATHS = new Set([
 
 export function invalidParameter(
 	ctx: NodeContext,
-	itemIndex: number,
+	itemIndex: number | undefined,
 	message: string,
 	description?: string,
 ): NodeOperationError {
@@ -182,6 +182,32 @@ export function validateLimit(ctx: NodeContext, value: unknown, itemIndex: numbe
 		throw invalidParameter(ctx, itemIndex, `${parameter} must be a whole number of at least 1, got ${show(value)}`);
 	}
 	return limit;
+}
+
+/** Reads a multi-select that an expression may also fill with an array or a comma-separated string; drops repeats. */
+export function parseChoices(
+	ctx: NodeContext,
+	value: unknown,
+	parameter: string,
+	allowed: string[],
+	itemIndex?: number,
+): string[] {
+	const choices =
+		typeof value === 'string'
+			? value.split(',').map((entry) => entry.trim()).filter(Boolean)
+			: Array.isArray(value)
+				? value.map((entry) => String(entry).trim())
+				: [];
+	const unknown = choices.find((choice) => !allowed.includes(choice));
+	if (unknown !== undefined) {
+		throw invalidParameter(
+			ctx,
+			itemIndex,
+			`${parameter}: "${unknown}" is not one of the values X accepts`,
+			`Allowed: ${allowed.join(', ')}.`,
+		);
+	}
+	return [...new Set(choices)];
 }
 
 export type UserReference = { kind: 'id'; value: string } | { kind: 'username'; value: string };

@@ -228,6 +228,28 @@ describe('plain-language errors', () => {
 		expect(apiRequests(emu).map((request) => request.method)).toEqual(['GET']);
 	});
 
+	test.each([
+		['one of several usernames', '@bob, @nobody_here, @carol', 'X could not find the user "nobody_here"'],
+		['the only username, beside an ID', () => `${people.bob.id}, @nobody_here`, 'X could not find the user "nobody_here"'],
+		['several usernames', '@bob, @nobody_a, @carol, @Nobody_B', 'X could not find the users "nobody_a", "Nobody_B"'],
+		['every username', '@nobody_a, @nobody_b', 'X could not find the users "nobody_a", "nobody_b"'],
+	])('unknown participants (%s): one lookup, an error naming each, no group', async (_case, participants, message) => {
+		const setup = credentialSetup(emu, people.alice, 'oAuth2');
+		const { error } = await runAction({
+			setup,
+			parameters: {
+				resource: 'conversation',
+				operation: 'createGroup',
+				participants: typeof participants === 'function' ? participants() : participants,
+				text: 'g',
+			},
+		});
+		expect(error.message).toBe(message);
+		expect(String(error.httpCode)).toBe('404');
+		expect(apiRequests(emu).map((request) => `${request.method} ${request.path}`)).toEqual(['GET /2/users/by']);
+		expect([...emu.state.conversations.values()].filter((conversation) => conversation.type === 'group')).toHaveLength(0);
+	});
+
 	test('OAuth2 token without dm.write: names the missing scope', async () => {
 		const setup = credentialSetup(emu, people.alice, 'oAuth2', { scopes: ['tweet.read', 'users.read', 'dm.read'] });
 		const { error } = await runAction({ setup, parameters: sendToBob() });

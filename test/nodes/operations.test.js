@@ -166,6 +166,40 @@ describe.each(['oAuth2', 'oAuth1'])('with %s', (kind) => {
 			expectPaired(items, [0]);
 		});
 
+		test('all @usernames are resolved with one request, IDs with none', async () => {
+			const { error, json } = await runAction({
+				setup,
+				parameters: {
+					resource: 'conversation',
+					operation: 'createGroup',
+					participants: `@bob, ${people.carol.id}, @Dave`,
+					text: 'One lookup',
+				},
+			});
+			expect(error).toBeUndefined();
+			expect(json[0].participant_ids).toEqual([people.bob.id, people.carol.id, people.dave.id]);
+			const requests = apiRequests(emu);
+			expect(requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+				'GET /2/users/by',
+				'POST /2/dm_conversations',
+			]);
+			expect(requests[0].query).toMatchObject({ usernames: 'bob,Dave' });
+		});
+
+		test('participants given as IDs only: no lookup request', async () => {
+			const { error } = await runAction({
+				setup,
+				parameters: {
+					resource: 'conversation',
+					operation: 'createGroup',
+					participants: `${people.bob.id}, ${people.carol.id}`,
+					text: 'No lookup',
+				},
+			});
+			expect(error).toBeUndefined();
+			expect(apiRequests(emu).map((request) => `${request.method} ${request.path}`)).toEqual(['POST /2/dm_conversations']);
+		});
+
 		test('participants from an expression array', async () => {
 			const { error, json } = await runAction({
 				setup,

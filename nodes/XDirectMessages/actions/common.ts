@@ -2,9 +2,14 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { maxRateLimitWaitOption, timeoutOption } from '../../shared/descriptions';
+import {
+	conversationLocatorProperty as sharedConversationLocator,
+	userLocatorProperty as sharedUserLocator,
+} from '../../shared/locators';
 import type { PreparedMedia, UploadedMedia } from '../../shared/media';
 import { prepareBinaryAttachment, uploadMedia } from '../../shared/media';
 import { xApiRequest } from '../../shared/transport';
+import { isNoUserFound, lookupUsernames } from '../../shared/users';
 import type { UserReference } from '../../shared/validation';
 import { invalidParameter, MAX_TEXT_LENGTH, validateId, validateText } from '../../shared/validation';
 
@@ -158,6 +163,51 @@ export async function resolveUser(
 	return { id: user.id, username: String(user.username ?? reference.value) };
 }
 
+/**
+ * Turns IDs and @usernames into distinct user IDs, in the order given: every username of the list with one
+ * GET /2/users/by, IDs without a request. Fails naming all unknown usernames.
+ */
+export async function resolveUserIds(
+	this: IExecuteFunctions,
+	references: UserReference[],
+	itemIndex: number,
+): Promise<string[]> {
+	const names = new Map<string, string>();
+	for (const reference of references) {
+		if (reference.kind === 'username' && !names.has(reference.value.toLowerCase())) {
+			names.set(reference.value.toLowerCase(), reference.value);
+		}
+	}
+	let found = new Map<string, string>();
+	if (names.size) {
+		try {
+			found = await lookupUsernames.call(this, [...names.values()], { itemIndex });
+		} catch (error) {
+			// X answers with errors only when none of the names exists; they are reported below as unknown.
+			if (!isNoUserFound(error)) throw toNodeError.call(this, error, itemIndex);
+		}
+	}
+	const unknown = [...names].filter(([key]) => !found.has(key)).map(([, name]) => name);
+	if (unknown.length) {
+		throw new NodeApiError(
+			this.getNode(),
+			{ usernames: unknown },
+			{
+				message: `X could not find the user${unknown.length > 1 ? 's' : ''} ${unknown.map((name) => `"${name}"`).join(', ')}`,
+				description: 'Check the spelling, or enter the user ID instead.',
+				httpCode: '404',
+				itemIndex,
+			},
+		);
+	}
+	const ids: string[] = [];
+	for (const reference of references) {
+		const id = reference.kind === 'id' ? reference.value : found.get(reference.value.toLowerCase());
+		if (id !== undefined && !ids.includes(id)) ids.push(id);
+	}
+	return ids;
+}
+
 /** Reads `{ dm_conversation_id, dm_event_id }` out of a send response. */
 export function sendResult(this: IExecuteFunctions, body: IDataObject, itemIndex: number): IDataObject {
 	const data = (body.data as IDataObject | undefined) ?? {};
@@ -175,6 +225,24 @@ export function sendResult(this: IExecuteFunctions, body: IDataObject, itemIndex
 	return result;
 }
 
+/** Sends one message to a `…/messages` path of X; returns the IDs X gave it (sendResult). */
+export async function postMessage(
+	this: IExecuteFunctions,
+	path: string,
+	text: string | undefined,
+	attachment: ResolvedAttachment,
+	itemIndex: number,
+): Promise<IDataObject> {
+	const { body } = await xApiRequest.call(this, {
+		method: 'POST',
+		path,
+		body: messageBody(text, attachment.mediaId),
+		itemIndex,
+		isSend: true,
+	});
+	return sendResult.call(this, body, itemIndex);
+}
+
 /** The "what was sent" part of a send's output. */
 export function sentContent(text: string | undefined, attachment: ResolvedAttachment): IDataObject {
 	const sent: IDataObject = { text: text ?? '' };
@@ -187,112 +255,30 @@ export function sentContent(text: string | undefined, attachment: ResolvedAttach
 }
 
 export function userLocatorProperty(name: string, displayName: string, show: Show, description: string): INodeProperties {
-	return {
-		displayName,
+	return sharedUserLocator({
 		name,
-		type: 'resourceLocator',
-		default: { mode: 'list', value: '' },
-		required: true,
+		displayName,
 		description,
-		displayOptions: { show },
-		modes: [
-			{
-				displayName: 'From Recent Conversations',
-				name: 'list',
-				type: 'list',
-				typeOptions: { searchListMethod: 'searchConversationPartners', searchable: true },
-			},
-			{
-				displayName: 'By Username',
-				name: 'username',
-				type: 'string',
-				placeholder: 'e.g. @XDevelopers',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '^@?[A-Za-z0-9_]{1,15}$',
-							errorMessage: 'Usernames have 1 to 15 letters, digits or underscores',
-						},
-					},
-				],
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'e.g. 944480690',
-				validation: [
-					{ type: 'regex', properties: { regex: '^[0-9]{1,19}$', errorMessage: 'A user ID has 1 to 19 digits' } },
-				],
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'e.g. https://x.com/XDevelopers',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '^(https?://)?(www\\.|mobile\\.)?(x|twitter)\\.com/.+',
-							errorMessage: 'Enter a profile URL on x.com or twitter.com',
-						},
-					},
-				],
-			},
-		],
-	};
+		show,
+		searchListMethod: 'searchConversationPartners',
+		placeholders: { username: 'e.g. @XDevelopers', id: 'e.g. 944480690', url: 'e.g. https://x.com/XDevelopers' },
+		validateUrl: true,
+	});
 }
 
 export function conversationLocatorProperty(show: Show): INodeProperties {
-	return {
-		displayName: 'Conversation',
+	return sharedConversationLocator({
 		name: 'conversation',
-		type: 'resourceLocator',
-		default: { mode: 'list', value: '' },
-		required: true,
+		displayName: 'Conversation',
 		description: 'The one-to-one or group conversation',
-		displayOptions: { show },
-		modes: [
-			{
-				displayName: 'From Recent Conversations',
-				name: 'list',
-				type: 'list',
-				typeOptions: { searchListMethod: 'searchConversations', searchable: true },
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'e.g. 944480690-906948460078698496',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '^([0-9]{1,19}-[0-9]{1,19}|[0-9]{15,19})$',
-							errorMessage: 'A conversation ID is <user ID>-<user ID> or 15 to 19 digits',
-						},
-					},
-				],
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'e.g. https://x.com/messages/944480690-906948460078698496',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '^(https?://)?(www\\.)?(x|twitter)\\.com/(messages|i/chat)/[0-9-]+',
-							errorMessage: 'Enter a conversation URL such as https://x.com/messages/<ID>',
-						},
-					},
-				],
-			},
-		],
-	};
+		show,
+		searchListMethod: 'searchConversations',
+		placeholders: {
+			id: 'e.g. 944480690-906948460078698496',
+			url: 'e.g. https://x.com/messages/944480690-906948460078698496',
+		},
+		validateUrl: true,
+	});
 }
 
 /** Keeps n8n errors as they are (adding the item index); wraps anything else in a NodeOperationError. */

@@ -7,10 +7,11 @@ import {
 	attachmentProperties,
 	messageBody,
 	optionsCollection,
+	postMessage,
 	prepareAttachment,
 	readText,
 	resolveAttachment,
-	resolveUser,
+	resolveUserIds,
 	sendResult,
 	sentContent,
 	textProperty,
@@ -65,11 +66,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const text = readText.call(this, itemIndex, attachment);
 	const reuseExistingGroup = this.getNodeParameter('options.reuseExistingGroup', itemIndex, false) === true;
 
-	const participantIds: string[] = [];
-	for (const reference of references) {
-		const { id } = await resolveUser.call(this, reference, itemIndex);
-		if (!participantIds.includes(id)) participantIds.push(id);
-	}
+	const participantIds = await resolveUserIds.call(this, references, itemIndex);
 	if (participantIds.length < MIN_GROUP_PARTICIPANTS) {
 		throw invalidParameter(
 			this,
@@ -88,16 +85,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		const knownConversationId = memory.groups[key];
 		if (typeof knownConversationId === 'string') {
 			try {
-				const { body } = await xApiRequest.call(this, {
-					method: 'POST',
-					path: `/2/dm_conversations/${knownConversationId}/messages`,
-					body: message,
-					itemIndex,
-					isSend: true,
-				});
+				const path = `/2/dm_conversations/${knownConversationId}/messages`;
+				const result = await postMessage.call(this, path, text, resolvedAttachment, itemIndex);
 				return [
 					{
-						...sendResult.call(this, body, itemIndex),
+						...result,
 						participant_ids: participantIds,
 						reused_existing_group: true,
 						...sentContent(text, resolvedAttachment),

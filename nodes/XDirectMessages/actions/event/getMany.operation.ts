@@ -4,7 +4,7 @@ import { EVENT_TYPES, eventFieldProperties } from '../../../shared/descriptions'
 import { paginateDmEvents } from '../../../shared/transport';
 import { invalidParameter, parseConversationLocator, parseUserLocator, validateLimit } from '../../../shared/validation';
 import { conversationLocatorProperty, optionsCollection, resolveUser, userLocatorProperty } from '../common';
-import { readChoices, readEventQuery, shapeEvents } from './shared';
+import { eventOutput, readChoices, readEventQuery } from './shared';
 
 const show = { resource: ['event'], operation: ['getMany'] };
 
@@ -75,5 +75,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	}
 
 	const { events, includes } = await paginateDmEvents.call(this, { path, qs, limit, itemIndex });
-	return shapeEvents.call(this, events, includes, itemIndex);
+	return eventOutput.call(this, events, includes, itemIndex);
 }

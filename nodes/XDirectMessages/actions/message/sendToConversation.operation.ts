@@ -1,16 +1,14 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { xApiRequest } from '../../../shared/transport';
 import { parseConversationLocator } from '../../../shared/validation';
 import {
 	attachmentProperties,
 	conversationLocatorProperty,
-	messageBody,
 	optionsCollection,
+	postMessage,
 	prepareAttachment,
 	readText,
 	resolveAttachment,
-	sendResult,
 	sentContent,
 	textProperty,
 } from '../common';
@@ -35,16 +33,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const text = readText.call(this, itemIndex, attachment);
 
 	const resolvedAttachment = await resolveAttachment.call(this, attachment, itemIndex);
-	const { body } = await xApiRequest.call(this, {
-		method: 'POST',
-		path: `/2/dm_conversations/${conversationId}/messages`,
-		body: messageBody(text, resolvedAttachment.mediaId),
-		itemIndex,
-		isSend: true,
-	});
+	const path = `/2/dm_conversations/${conversationId}/messages`;
+	const result = await postMessage.call(this, path, text, resolvedAttachment, itemIndex);
 	return [
 		{
-			...sendResult.call(this, body, itemIndex),
+			...result,
 			conversation_id: conversationId,
 			...sentContent(text, resolvedAttachment),
 		},

@@ -1,16 +1,14 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { xApiRequest } from '../../../shared/transport';
 import { parseUserLocator } from '../../../shared/validation';
 import {
 	attachmentProperties,
-	messageBody,
 	optionsCollection,
+	postMessage,
 	prepareAttachment,
 	readText,
 	resolveAttachment,
 	resolveUser,
-	sendResult,
 	sentContent,
 	textProperty,
 	userLocatorProperty,
@@ -33,16 +31,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 
 	const user = await resolveUser.call(this, recipient, itemIndex);
 	const resolvedAttachment = await resolveAttachment.call(this, attachment, itemIndex);
-	const { body } = await xApiRequest.call(this, {
-		method: 'POST',
-		path: `/2/dm_conversations/with/${user.id}/messages`,
-		body: messageBody(text, resolvedAttachment.mediaId),
-		itemIndex,
-		isSend: true,
-	});
+	const path = `/2/dm_conversations/with/${user.id}/messages`;
+	const result = await postMessage.call(this, path, text, resolvedAttachment, itemIndex);
 	return [
 		{
-			...sendResult.call(this, body, itemIndex),
+			...result,
 			recipient_id: user.id,
 			...(user.username ? { recipient_username: user.username } : {}),
 			...sentContent(text, resolvedAttachment),
