@@ -11,7 +11,7 @@ import { prepareBinaryAttachment, uploadMedia } from '../../shared/media';
 import { xApiRequest } from '../../shared/transport';
 import { isNoUserFound, lookupUsernames } from '../../shared/users';
 import type { UserReference } from '../../shared/validation';
-import { invalidParameter, MAX_TEXT_LENGTH, validateId, validateText } from '../../shared/validation';
+import { formatCount, invalidParameter, MAX_TEXT_LENGTH, validateId, validateText } from '../../shared/validation';
 
 type Show = Record<string, string[]>;
 
@@ -22,7 +22,7 @@ export function textProperty(show: Show): INodeProperties {
 		type: 'string',
 		typeOptions: { rows: 4 },
 		default: '',
-		description: `Message text, up to ${MAX_TEXT_LENGTH.toLocaleString('en-US')} characters. May be empty when the message has an attachment.`,
+		description: `Message text, up to ${formatCount(MAX_TEXT_LENGTH)} characters. May be empty when the message has an attachment.`,
 		displayOptions: { show },
 	};
 }
@@ -73,7 +73,8 @@ export function attachmentProperties(show: Show): INodeProperties[] {
 
 export function optionsCollection(show: Show, extra: INodeProperties[] = []): INodeProperties {
 	const options = [...extra, maxRateLimitWaitOption, timeoutOption].sort((a, b) =>
-		a.displayName.localeCompare(b.displayName),
+		// A plain comparison: localeCompare loads ICU locale data when the module loads.
+		a.displayName < b.displayName ? -1 : a.displayName > b.displayName ? 1 : 0,
 	);
 	return {
 		displayName: 'Options',
