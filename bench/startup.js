@@ -1,0 +1,62 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions -- bench tooling, not shipped: it spawns the processes it measures */
+'use strict';
+
+// What n8n pays before the first execution: loading the compiled modules in a fresh process, and the npm tarball.
+const path = require('path');
+const { spawnSync } = require('child_process');
+
+const PACKAGE_DIR = path.resolve(__dirname, '..');
+const MODULES = {
+	action: './dist/nodes/XDirectMessages/XDirectMessages.node.js',
+	trigger: './dist/nodes/XDirectMessagesTrigger/XDirectMessagesTrigger.node.js',
+};
+// n8n itself has n8n-workflow loaded before it loads community nodes: that part is the baseline.
+const BASELINE = "require('n8n-workflow')";
+// In-process figure: time of the require() alone, in a fresh process that has loaded n8n-workflow. This is the
+// same difference as (module process - baseline process) without the noise of process start and of n8n-workflow's
+// own ~300 ms load, which on a shared machine swamps a 10-30 ms difference.
+const IN_PROCESS =
+	"require('n8n-workflow');const t=process.hrtime.bigint();require(process.argv[1]);" +
+	'process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))';
+
+function runNode(args, cwd) {
+	const started = process.hrtime.bigint();
+	const outcome = spawnSync(process.execPath, args, { cwd, encoding: 'utf8' });
+	const ms = Number(process.hrtime.bigint() - started) / 1e6;
+	if (outcome.status !== 0) throw new Error(`node ${args.join(' ')} failed: ${outcome.stderr}`);
+	return { ms, stdout: outcome.stdout };
+}
+
+/**
+ * Fresh processes, interleaved so that drift hits all alike: the baseline, then each module. A module process also
+ * reports its require() time, so its wall time and its in-process time come from the same run.
+ * Returns per-round wall times and in-process require times (ms).
+ */
+function measureColdLoad(rounds, packageDir = PACKAGE_DIR) {
+	const wall = { baseline: [], action: [], trigger: [] };
+	const requireMs = { action: [], trigger: [] };
+	for (let round = 0; round < rounds; round++) {
+		wall.baseline.push(runNode(['-e', BASELINE], packageDir).ms);
+		for (const [name, modulePath] of Object.entries(MODULES)) {
+			const { ms, stdout } = runNode(['-e', IN_PROCESS, modulePath], packageDir);
+			wall[name].push(ms);
+			requireMs[name].push(Number(stdout));
+		}
+	}
+	return { wall, requireMs };
+}
+
+/** `npm pack --dry-run --json`: tarball size, unpacked size and file count. */
+function measurePack(packageDir = PACKAGE_DIR) {
+	const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+	const outcome = spawnSync(npm, ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+		cwd: packageDir,
+		encoding: 'utf8',
+	});
+	if (outcome.status !== 0) throw new Error(`npm pack --dry-run failed: ${outcome.stderr}`);
+	const [pack] = JSON.parse(outcome.stdout);
+	const largest = [...pack.files].sort((a, b) => b.size - a.size).slice(0, 5);
+	return { size: pack.size, unpackedSize: pack.unpackedSize, entryCount: pack.entryCount, largest };
+}
+
+module.exports = { measureColdLoad, measurePack, MODULES };
