@@ -14,6 +14,23 @@ function bearer(token) {
 	return { authorization: `Bearer ${token}` };
 }
 
+/**
+ * Pages /2/dm_events the way a careful client does (stop on a missing next_token or an empty page), keeping every
+ * event and every page's includes. `fetchPage(paginationToken)` returns the page body.
+ */
+async function collectPages(fetchPage) {
+	const events = [];
+	const includes = [];
+	let nextToken;
+	do {
+		const body = await fetchPage(nextToken);
+		if (body.data) for (const event of body.data) events.push(event);
+		if (body.includes) includes.push(body.includes);
+		nextToken = body.data && body.data.length ? body.meta.next_token : undefined;
+	} while (nextToken);
+	return { count: events.length, lastId: events.length ? events[events.length - 1].id : undefined };
+}
+
 function createNodeClient({ packageDir }) {
 	const { actionNode, rl, NODE_NAME } = require('../test/helpers/x-node');
 	const { loadPackage, runWorkflow, poll, TRIGGER_NODE_TYPE } = require('../test/helpers/n8n-harness');
@@ -92,20 +109,13 @@ function createUndiciClient({ emuUrl }) {
 	return {
 		async init() {},
 
-		/** Pages /2/dm_events with the node's query; keeps every event and every page's includes. */
+		/** Pages /2/dm_events with the node's query. */
 		async listAll({ token, query }) {
-			const events = [];
-			const includes = [];
-			let nextToken;
-			do {
+			return await collectPages(async (nextToken) => {
 				const params = new URLSearchParams({ ...query, max_results: String(PAGE_SIZE) });
 				if (nextToken) params.set('pagination_token', nextToken);
-				const body = await getJson(`${emuUrl}/2/dm_events?${params}`, token);
-				if (body.data) for (const event of body.data) events.push(event);
-				if (body.includes) includes.push(body.includes);
-				nextToken = body.data && body.data.length ? body.meta.next_token : undefined;
-			} while (nextToken);
-			return { count: events.length, lastId: events.length ? events[events.length - 1].id : undefined };
+				return await getJson(`${emuUrl}/2/dm_events?${params}`, token);
+			});
 		},
 
 		/** `count` sequential POSTs with the bodies the node sends. */
@@ -178,18 +188,12 @@ function createN8nHttpClient({ emuUrl }) {
 		async init() {},
 
 		async listAll({ token, query }) {
-			const events = [];
-			const includes = [];
-			let nextToken;
-			do {
+			return await collectPages(async (nextToken) => {
 				const qs = { ...query, max_results: String(PAGE_SIZE), ...(nextToken ? { pagination_token: nextToken } : {}) };
 				const { body, statusCode } = await call({ method: 'GET', url: `${emuUrl}/2/dm_events`, qs, headers: bearer(token) });
 				if (statusCode !== 200) throw new Error(`GET /2/dm_events -> ${statusCode} ${JSON.stringify(body)}`);
-				if (body.data) for (const event of body.data) events.push(event);
-				if (body.includes) includes.push(body.includes);
-				nextToken = body.data && body.data.length ? body.meta.next_token : undefined;
-			} while (nextToken);
-			return { count: events.length, lastId: events.length ? events[events.length - 1].id : undefined };
+				return body;
+			});
 		},
 
 		async send({ token, recipientId, count, textPrefix }) {
