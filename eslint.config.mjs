@@ -7,7 +7,7 @@ import globals from 'globals';
 // The same two rule sets n8n applies to community packages: @n8n/eslint-plugin-community-nodes (what the
 // verification scanner runs) and eslint-plugin-n8n-nodes-base (community, credentials, nodes).
 export default [
-	{ ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.n8n-local/**', 'e2e/runtime/**'] },
+	{ ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.n8n-local/**', 'e2e/runtime/**', 'packages/*/dist/**'] },
 	{
 		files: ['**/*.ts'],
 		languageOptions: { parser: tsParser, parserOptions: { ecmaVersion: 2022, sourceType: 'module' } },
@@ -27,7 +27,12 @@ export default [
 		plugins: { 'n8n-nodes-base': n8nNodesBase },
 		rules: n8nNodesBase.configs.community.rules,
 	},
-	{ files: ['**/*.ts', '**/*.js', 'package.json'], ...n8nCommunityNodesPlugin.configs.recommended },
+	// The scanner's rules are for what n8n loads: the nodes, the credentials and the package manifest. Tests, the
+	// emulator, e2e and bench are development tools and may use timers, process and Node's modules.
+	{
+		files: ['nodes/**/*.ts', 'credentials/**/*.ts', 'package.json'],
+		...n8nCommunityNodesPlugin.configs.recommended,
+	},
 	{
 		files: ['credentials/**/*.ts'],
 		plugins: { 'n8n-nodes-base': n8nNodesBase },

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports */
 'use strict';
 
 // The clients the bench compares, each loaded only in the child process that measures it:

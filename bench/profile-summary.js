@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports */
 'use strict';
 
 // `node bench/profile-summary.js <file.cpuprofile> [top]`: self time of a CPU profile by package and by function,

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports */
 'use strict';
 
 // `npm run bench` (build + this file), or `node bench/run.js [--reps N] [--only list,send,trigger,startup]` on an

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports */
 'use strict';
 
 // The bench measures a private copy of the package as npm would pack it (node_modules linked back), so that a

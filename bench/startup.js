@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions -- bench tooling, not shipped: it spawns the processes it measures */
 'use strict';
 
 // What n8n pays before the first execution: loading the compiled modules in a fresh process, and the npm tarball.

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions -- bench tooling, not shipped: it spawns the processes it measures */
 'use strict';
 
 // Parent side of bench/worker.js: forks a fresh measured process and calls its commands over IPC.

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports */
 'use strict';
 
 // One measured client in a fresh process (forked by run.js with --expose-gc). The emulator runs in the parent, so

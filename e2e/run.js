@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports */
 'use strict';
 
 // `npm run test:e2e [-- suite ...]`: end-to-end tests in a real n8n 2.8.4 (CLI, active trigger, editor in

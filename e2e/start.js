@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports */
 'use strict';
 
 // `npm start`: a real n8n 2.8.4 with this package installed as a community package, wired to the local X API

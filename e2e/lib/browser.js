@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports */
 'use strict';
 
 // Headless Debian Chromium driven by playwright-core (from e2e/runtime); no browser download involved.

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports */
 'use strict';
 
 // The demo world n8n talks to: the emulator's demo seed plus fixed OAuth 2.0 tokens, and the n8n credentials for it.

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports */
 'use strict';
 
 // One throw-away real n8n for a test suite: its own user folder under e2e/.work, the package installed as a

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports */
 'use strict';
 
 // Preparing an n8n user folder through n8n's own CLI (n8n must not be running on that folder meanwhile).

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports */
 'use strict';
 
 // Each example workflow runs in real n8n through the CLI (`n8n execute --id`) against the emulator, and what it

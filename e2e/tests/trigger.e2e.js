@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports */
 'use strict';
 
 // The auto-reply example, published and run by a real `n8n start`: the trigger polls the emulator (right at

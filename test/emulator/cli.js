@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-/* eslint-disable @n8n/community-nodes/no-restricted-globals */
 'use strict';
 
 // `npm run emulator -- [--port N] [--host H] [--profile launch|current]`: the emulator with demo data, for

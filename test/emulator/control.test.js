@@ -1,6 +1,5 @@
 'use strict';
 
-/* eslint-disable @n8n/community-nodes/no-restricted-imports -- tests load n8n-core's oauth-1.0a signer */
 const path = require('node:path');
 const { createHmac } = require('node:crypto');
 const { startTestEmulator, createUserWithToken, call, closeAndExpectCleanRun, START_MS, TEST_CLIENT_ID, TEST_CONSUMER_KEY } = require('./test-utils');

@@ -1,5 +1,4 @@
 'use strict';
-/* eslint-disable @n8n/community-nodes/no-restricted-imports -- tests load n8n-core's oauth-1.0a signer */
 const path = require('node:path');
 const crypto = require('node:crypto');
 const auth = require('./auth');

@@ -1,5 +1,4 @@
 'use strict';
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-hardcoded-secrets -- n8n-core's signer; X's published test vector */
 const path = require('node:path');
 const { createHmac } = require('node:crypto');
 const oauth1 = require('./oauth1');

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports */
 'use strict';
 
 // Builds the openapi-backend instance for the vendored spec, once per module registry (once per process under

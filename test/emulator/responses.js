@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports */
 'use strict';
 
 // Response helpers and the error bodies captured from the real API (x-dm-api.md §3.2), verbatim apart from the

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports */
 'use strict';
 
 // node:http front end: builds the request context, runs the pipeline (log -> faults -> route -> auth -> rate limit ->

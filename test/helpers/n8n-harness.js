@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports */
 'use strict';
 
 // Runs the package's compiled nodes (dist/, built by `npx tsc`) inside the real n8n-core engine: WorkflowExecute for

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports */
 'use strict';
 
 // The shared transport's view of failures without a usable answer (connection resets, timeouts, refused

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals */
 'use strict';
 
 // Randomized, seeded fault test of the trigger: thousands of events from other users (DMs, group messages,

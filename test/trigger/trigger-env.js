@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports */
 'use strict';
 
 // Shared setup of the trigger tests: an emulator with a frozen clock, the authenticated account ("me") and a few

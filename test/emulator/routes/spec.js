@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports */
 'use strict';
 
 // GET /2/openapi.json: the live API serves its spec without authentication; the emulator serves the vendored subset.
