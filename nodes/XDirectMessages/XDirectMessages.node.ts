@@ -6,13 +6,12 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { authenticationProperty } from '../shared/descriptions';
+import { listSearch } from '../shared/listSearch';
+import { authenticationProperty } from '../shared/properties';
 import * as conversation from './actions/conversation';
 import * as event from './actions/event';
 import * as message from './actions/message';
 import { router } from './actions/router';
-import { searchConversationPartners } from './listSearch/searchConversationPartners';
-import { searchConversations } from './listSearch/searchConversations';
 
 export class XDirectMessages implements INodeType {
 	description: INodeTypeDescription = {
@@ -62,12 +61,7 @@ export class XDirectMessages implements INodeType {
 		],
 	};
 
-	methods = {
-		listSearch: {
-			searchConversationPartners,
-			searchConversations,
-		},
-	};
+	methods = { listSearch };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

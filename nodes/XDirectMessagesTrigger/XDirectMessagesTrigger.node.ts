@@ -1,6 +1,8 @@
 import type { INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { listSearch } from '../shared/listSearch';
+import { scopeSubtitle } from '../shared/properties';
 import { triggerProperties } from './description';
 import { pollDirectMessages } from './poll';
 
@@ -11,7 +13,7 @@ export class XDirectMessagesTrigger implements INodeType {
 		icon: { light: 'file:../../icons/x-dm.svg', dark: 'file:../../icons/x-dm.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{ {"all": "All conversations", "participant": "One-to-one conversation", "conversation": "One conversation"}[$parameter["scope"]] }}',
+		subtitle: scopeSubtitle,
 		description: 'Starts the workflow when new X (Twitter) Direct Message events arrive',
 		defaults: { name: 'X Direct Messages Trigger' },
 		polling: true,
@@ -32,6 +34,8 @@ export class XDirectMessagesTrigger implements INodeType {
 		],
 		properties: triggerProperties,
 	};
+
+	methods = { listSearch };
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		return await pollDirectMessages.call(this);

@@ -1,70 +1,20 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { authenticationProperty, EVENT_TYPES, eventFieldProperties, timeoutOption } from '../shared/descriptions';
-import { conversationLocatorProperty, userLocatorProperty } from '../shared/locators';
+import { EVENT_TYPES } from '../shared/event-query';
+import {
+	authenticationProperty,
+	eventFieldProperties,
+	eventTypesProperty,
+	optionsCollection,
+	scopeProperties,
+	timeoutOption,
+} from '../shared/properties';
 
 export const DEFAULT_LAST_EVENTS = 10;
 export const DEFAULT_LAST_HOURS = 24;
 
-export const triggerProperties: INodeProperties[] = [
-	authenticationProperty,
-	{
-		displayName: 'Watch',
-		name: 'scope',
-		type: 'options',
-		noDataExpression: true,
-		options: [
-			{
-				name: 'All Conversations',
-				value: 'all',
-				description: 'Every one-to-one and group conversation of the authenticated account',
-			},
-			{
-				name: 'One-to-One Conversation',
-				value: 'participant',
-				description: 'The one-to-one conversation with one user',
-			},
-			{
-				name: 'Conversation by ID',
-				value: 'conversation',
-				description: 'One conversation (one-to-one or group) by its ID',
-			},
-		],
-		default: 'all',
-	},
-	userLocatorProperty({
-		name: 'participant',
-		displayName: 'Participant',
-		description: 'The other user of the one-to-one conversation',
-		show: { scope: ['participant'] },
-		placeholders: { username: '@XDevelopers', id: '2244994945', url: 'https://x.com/XDevelopers' },
-		validateUrl: false,
-	}),
-	conversationLocatorProperty({
-		name: 'conversation',
-		displayName: 'Conversation',
-		description: 'The conversation to watch',
-		show: { scope: ['conversation'] },
-		placeholders: { id: '944480690-906948460078698496', url: 'https://x.com/messages/944480690-906948460078698496' },
-		idErrorMessage: 'Use "<user ID>-<user ID>" for one-to-one conversations or 15 to 19 digits for groups',
-		validateUrl: false,
-	}),
-	{
-		displayName: 'Event Types',
-		name: 'eventTypes',
-		type: 'multiOptions',
-		options: [
-			{ name: 'Message Created', value: EVENT_TYPES[0], description: 'A message was sent (MessageCreate)' },
-			{
-				name: 'Participants Joined',
-				value: EVENT_TYPES[1],
-				description: 'Users joined or were added to a group (ParticipantsJoin)',
-			},
-			{ name: 'Participants Left', value: EVENT_TYPES[2], description: 'Users left a group (ParticipantsLeave)' },
-		],
-		default: [EVENT_TYPES[0]],
-		description: 'Which events start the workflow. None selected means all three.',
-	},
+/** The trigger's own parameters: which events start the workflow and what the first poll emits. */
+const triggerFilterProperties: INodeProperties[] = [
 	{
 		displayName: 'Ignore My Own Messages',
 		name: 'ignoreOwnMessages',
@@ -78,7 +28,7 @@ export const triggerProperties: INodeProperties[] = [
 		name: 'senders',
 		type: 'string',
 		default: '',
-		placeholder: '@XDevelopers, 2244994945',
+		placeholder: 'e.g. @XDevelopers, 2244994945',
 		description:
 			'User IDs or @usernames, separated by commas. When set, only events sent by these users start the workflow (leave events have no sender and are skipped). Empty means everyone.',
 	},
@@ -124,13 +74,14 @@ export const triggerProperties: INodeProperties[] = [
 		description: 'Emit matching events of this many past hours on the first poll (X keeps 30 days = 720 hours)',
 		displayOptions: { show: { firstPoll: ['lastHours'] } },
 	},
-	...eventFieldProperties(),
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [timeoutOption],
-	},
+];
+
+export const triggerProperties: INodeProperties[] = [
+	authenticationProperty,
+	...scopeProperties,
+	eventTypesProperty([EVENT_TYPES[0]]),
+	...triggerFilterProperties,
+	...eventFieldProperties,
+	// The trigger never waits for a rate limit: it retries on the next poll.
+	optionsCollection([timeoutOption]),
 ];

@@ -1,9 +1,10 @@
 import type { IDataObject, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { buildEventQuery, EVENT_TYPES, readEventFieldChoices } from '../shared/descriptions';
+import { buildEventQuery, EVENT_TYPES, readEventFieldChoices } from '../shared/event-query';
+import { parseConversationLocator, parseUserLocator } from '../shared/locators';
 import type { UserReference } from '../shared/validation';
-import { parseChoices, parseConversationLocator, parseUserLocator, parseUserReference } from '../shared/validation';
+import { parseChoices, parseUserReference } from '../shared/validation';
 import { DEFAULT_LAST_EVENTS, DEFAULT_LAST_HOURS } from './description';
 
 // Poll parameters are not per item; validators still want an index for their messages.
@@ -60,7 +61,7 @@ export function readSettings(ctx: IPollFunctions): TriggerSettings {
 	const scope = String(ctx.getNodeParameter('scope', 'all')) as TriggerSettings['scope'];
 	const settings: Partial<TriggerSettings> = { scope };
 	if (scope === 'participant') {
-		settings.participant = parseUserLocator(ctx, ctx.getNodeParameter('participant', ''), 'Participant', NO_ITEM);
+		settings.participant = parseUserLocator(ctx, ctx.getNodeParameter('participant', ''), 'User', NO_ITEM);
 	} else if (scope === 'conversation') {
 		settings.conversationId = parseConversationLocator(
 			ctx,
@@ -69,7 +70,7 @@ export function readSettings(ctx: IPollFunctions): TriggerSettings {
 			NO_ITEM,
 		);
 	} else if (scope !== 'all') {
-		throw new NodeOperationError(ctx.getNode(), `Unknown value "${String(scope)}" for Watch`);
+		throw new NodeOperationError(ctx.getNode(), `Unknown value "${String(scope)}" for Scope`);
 	}
 
 	const chosenTypes = parseChoices(ctx, ctx.getNodeParameter('eventTypes', [EVENT_TYPES[0]]), 'Event Types', EVENT_TYPES);

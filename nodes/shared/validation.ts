@@ -1,13 +1,15 @@
-import type { INode, INodeParameterResourceLocator } from 'n8n-workflow';
+import type { INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
+
+import type { UserReference } from './references';
+import { CONVERSATION_ID, USERNAME, X_ID } from './references';
 
 export interface NodeContext {
 	getNode(): INode;
 }
 
-export const ID_PATTERN = /^[0-9]{1,19}$/;
-export const USERNAME_PATTERN = /^@?[A-Za-z0-9_]{1,15}$/;
-export const CONVERSATION_ID_PATTERN = /^([0-9]{1,19}-[0-9]{1,19}|[0-9]{15,19})$/;
+export { X_ID as ID_PATTERN } from './references';
+export type { UserReference } from './references';
 export const MAX_TEXT_LENGTH = 10000;
 
 /** 10000 -> "10,000". Avoids toLocaleString, whose first call loads ICU locale data (~10 ms at n8n start-up). */
@@ -16,24 +18,6 @@ export function formatCount(value: number): string {
 }
 export const MIN_GROUP_PARTICIPANTS = 2;
 export const MAX_GROUP_PARTICIPANTS = 49;
-
-// X IDs are unsigned 64-bit snowflakes that fit into a signed int64.
-const MAX_ID = BigInt('9223372036854775807');
-
-// Paths on x.com that are not user profiles.
-const RESERVED_PROFILE_PATHS = new Set([
-	'compose',
-	'explore',
-	'hashtag',
-	'home',
-	'i',
-	'intent',
-	'messages',
-	'notifications',
-	'search',
-	'settings',
-	'share',
-]);
 
 export function invalidParameter(
 	ctx: NodeContext,
@@ -44,7 +28,8 @@ export function invalidParameter(
 	return new NodeOperationError(ctx.getNode(), message, { itemIndex, description });
 }
 
-function show(value: unknown): string {
+/** A value as messages quote it: strings in quotes and cut at 60 characters, anything else as JSON. */
+export function quoted(value: unknown): string {
 	if (typeof value === 'string') return `"${value.length > 60 ? `${value.slice(0, 60)}…` : value}"`;
 	try {
 		return JSON.stringify(value) ?? String(value);
@@ -68,7 +53,7 @@ export function validateId(
 			throw invalidParameter(
 				ctx,
 				itemIndex,
-				`${parameter}: ${show(value)} is not a valid ${what}`,
+				`${parameter}: ${quoted(value)} is not a valid ${what}`,
 				`X IDs are 64-bit numbers: pass them as strings (a JavaScript number above ${Number.MAX_SAFE_INTEGER} loses digits).`,
 			);
 		}
@@ -81,18 +66,18 @@ export function validateId(
 		throw invalidParameter(
 			ctx,
 			itemIndex,
-			`${parameter}: ${show(value ?? '')} is not a valid ${what}`,
+			`${parameter}: ${quoted(value ?? '')} is not a valid ${what}`,
 			'Enter the ID as a string of 1 to 19 digits.',
 		);
 	}
 	if (id === '') {
 		throw invalidParameter(ctx, itemIndex, `${parameter} is required`, `Enter the ${what} (1 to 19 digits).`);
 	}
-	if (!ID_PATTERN.test(id) || BigInt(id) > MAX_ID) {
+	if (!X_ID.test(id)) {
 		throw invalidParameter(
 			ctx,
 			itemIndex,
-			`${parameter}: ${show(id)} is not a valid ${what}`,
+			`${parameter}: ${quoted(id)} is not a valid ${what}`,
 			`An ${what} is a string of 1 to 19 digits, e.g. "1582103724607971328".`,
 		);
 	}
@@ -105,11 +90,11 @@ export function validateUsername(ctx: NodeContext, value: unknown, parameter: st
 	if (raw === '' || raw === undefined || raw === null) {
 		throw invalidParameter(ctx, itemIndex, `${parameter} is required`, 'Enter an X username, e.g. @XDevelopers.');
 	}
-	if (typeof raw !== 'string' || !USERNAME_PATTERN.test(raw)) {
+	if (typeof raw !== 'string' || !USERNAME.test(raw)) {
 		throw invalidParameter(
 			ctx,
 			itemIndex,
-			`${parameter}: ${show(raw)} is not a valid X username`,
+			`${parameter}: ${quoted(raw)} is not a valid X username`,
 			'Usernames have 1 to 15 letters, digits or underscores, optionally preceded by @.',
 		);
 	}
@@ -122,16 +107,16 @@ export function validateConversationId(ctx: NodeContext, value: unknown, paramet
 		throw invalidParameter(
 			ctx,
 			itemIndex,
-			id === '' || id === undefined || id === null ? `${parameter} is required` : `${parameter}: ${show(id)} is not a valid conversation ID`,
+			id === '' || id === undefined || id === null ? `${parameter} is required` : `${parameter}: ${quoted(id)} is not a valid conversation ID`,
 			'A conversation ID is "<user ID>-<user ID>" for one-to-one conversations or 15 to 19 digits for groups.',
 		);
 	}
 	const trimmed = id.trim();
-	if (!CONVERSATION_ID_PATTERN.test(trimmed)) {
+	if (!CONVERSATION_ID.test(trimmed)) {
 		throw invalidParameter(
 			ctx,
 			itemIndex,
-			`${parameter}: ${show(trimmed)} is not a valid conversation ID`,
+			`${parameter}: ${quoted(trimmed)} is not a valid conversation ID`,
 			'A conversation ID is "<user ID>-<user ID>" for one-to-one conversations (e.g. 944480690-906948460078698496) or 15 to 19 digits for groups.',
 		);
 	}
@@ -184,7 +169,7 @@ export function validateText(
 export function validateLimit(ctx: NodeContext, value: unknown, itemIndex: number, parameter = 'Limit'): number {
 	const limit = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
 	if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1) {
-		throw invalidParameter(ctx, itemIndex, `${parameter} must be a whole number of at least 1, got ${show(value)}`);
+		throw invalidParameter(ctx, itemIndex, `${parameter} must be a whole number of at least 1, got ${quoted(value)}`);
 	}
 	return limit;
 }
@@ -215,8 +200,6 @@ export function parseChoices(
 	return [...new Set(choices)];
 }
 
-export type UserReference = { kind: 'id'; value: string } | { kind: 'username'; value: string };
-
 /** Reads one "ID or @username" entry: a leading @ or any non-digit means a username, only digits mean an ID. */
 export function parseUserReference(
 	ctx: NodeContext,
@@ -226,15 +209,15 @@ export function parseUserReference(
 ): UserReference {
 	if (typeof value === 'number') return { kind: 'id', value: validateId(ctx, value, parameter, itemIndex, 'user ID') };
 	if (typeof value !== 'string') {
-		throw invalidParameter(ctx, itemIndex, `${parameter}: ${show(value)} is neither a user ID nor an @username`);
+		throw invalidParameter(ctx, itemIndex, `${parameter}: ${quoted(value)} is neither a user ID nor an @username`);
 	}
 	const entry = value.trim();
 	if (/^[0-9]+$/.test(entry)) return { kind: 'id', value: validateId(ctx, entry, parameter, itemIndex, 'user ID') };
-	if (!USERNAME_PATTERN.test(entry)) {
+	if (!USERNAME.test(entry)) {
 		throw invalidParameter(
 			ctx,
 			itemIndex,
-			`${parameter}: ${show(entry)} is neither a user ID nor an @username`,
+			`${parameter}: ${quoted(entry)} is neither a user ID nor an @username`,
 			'Use user IDs (1 to 19 digits) or usernames (1 to 15 letters, digits or underscores, e.g. @XDevelopers).',
 		);
 	}
@@ -267,69 +250,4 @@ export function parseParticipants(ctx: NodeContext, value: unknown, itemIndex: n
 		);
 	}
 	return references;
-}
-
-function locatorParts(value: unknown): { mode: string; value: unknown } {
-	if (value && typeof value === 'object' && 'mode' in (value as object)) {
-		const locator = value as INodeParameterResourceLocator;
-		return { mode: String(locator.mode), value: locator.value };
-	}
-	return { mode: 'id', value };
-}
-
-/** Reads a user out of a profile URL on x.com or twitter.com. */
-export function parseProfileUrl(ctx: NodeContext, value: unknown, parameter: string, itemIndex: number): UserReference {
-	const url = typeof value === 'string' ? value.trim() : '';
-	const match =
-		/^(?:https?:\/\/)?(?:www\.|mobile\.)?(?:x|twitter)\.com\/(?:i\/user\/([0-9]{1,19})|@?([A-Za-z0-9_]{1,15}))\/?(?:[?#].*)?$/i.exec(
-			url,
-		);
-	if (!match || (match[2] && RESERVED_PROFILE_PATHS.has(match[2].toLowerCase()))) {
-		throw invalidParameter(
-			ctx,
-			itemIndex,
-			url === '' ? `${parameter} is required` : `${parameter}: ${show(url)} is not an X profile URL`,
-			'Use a profile URL such as https://x.com/XDevelopers (twitter.com works too).',
-		);
-	}
-	if (match[1]) return { kind: 'id', value: validateId(ctx, match[1], parameter, itemIndex, 'user ID') };
-	return { kind: 'username', value: match[2] };
-}
-
-/** Reads the recipient resource locator (list / username / ID / URL). */
-export function parseUserLocator(ctx: NodeContext, locator: unknown, parameter: string, itemIndex: number): UserReference {
-	const { mode, value } = locatorParts(locator);
-	switch (mode) {
-		case 'username':
-			return { kind: 'username', value: validateUsername(ctx, value, parameter, itemIndex) };
-		case 'url':
-			return parseProfileUrl(ctx, value, parameter, itemIndex);
-		case 'list':
-		case 'id':
-			return { kind: 'id', value: validateId(ctx, value, parameter, itemIndex, 'user ID') };
-		default:
-			throw invalidParameter(ctx, itemIndex, `${parameter}: unknown mode "${mode}"`);
-	}
-}
-
-/** Reads the conversation resource locator (list / ID / URL x.com/messages/<id>). */
-export function parseConversationLocator(ctx: NodeContext, locator: unknown, parameter: string, itemIndex: number): string {
-	const { mode, value } = locatorParts(locator);
-	if (mode === 'url') {
-		const url = typeof value === 'string' ? value.trim() : '';
-		const match = /^(?:https?:\/\/)?(?:www\.|mobile\.)?(?:x|twitter)\.com\/(?:messages|i\/chat)\/([0-9-]+)\/?(?:[?#].*)?$/i.exec(url);
-		if (!match) {
-			throw invalidParameter(
-				ctx,
-				itemIndex,
-				url === '' ? `${parameter} is required` : `${parameter}: ${show(url)} is not an X conversation URL`,
-				'Use the URL of the conversation, e.g. https://x.com/messages/944480690-906948460078698496.',
-			);
-		}
-		return validateConversationId(ctx, match[1], parameter, itemIndex);
-	}
-	if (mode !== 'list' && mode !== 'id') {
-		throw invalidParameter(ctx, itemIndex, `${parameter}: unknown mode "${mode}"`);
-	}
-	return validateConversationId(ctx, value, parameter, itemIndex);
 }

@@ -1,12 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import { NodeApiError, updateDisplayOptions } from 'n8n-workflow';
 
+import { attachmentProperties, optionsCollection, requestOptions, textProperty } from '../../../shared/properties';
 import { getCredentialType, xApiRequest } from '../../../shared/transport';
 import { invalidParameter, MIN_GROUP_PARTICIPANTS, parseParticipants } from '../../../shared/validation';
 import {
-	attachmentProperties,
 	messageBody,
-	optionsCollection,
 	postMessage,
 	prepareAttachment,
 	readText,
@@ -14,13 +13,10 @@ import {
 	resolveUserIds,
 	sendResult,
 	sentContent,
-	textProperty,
 	toNodeError,
 } from '../common';
 
-const show = { resource: ['conversation'], operation: ['createGroup'] };
-
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName: 'Participants',
 		name: 'participants',
@@ -30,14 +26,14 @@ export const description: INodeProperties[] = [
 		placeholder: 'e.g. 944480690, @XDevelopers',
 		description:
 			'2 to 49 users to add besides you, as user IDs or @usernames separated by commas. Only-digit entries are read as IDs.',
-		displayOptions: { show },
 	},
 	{
-		...textProperty(show),
+		...textProperty,
 		description: 'The first message of the group. May be empty when the message has an attachment.',
 	},
-	...attachmentProperties(show),
-	optionsCollection(show, [
+	...attachmentProperties,
+	optionsCollection([
+		...requestOptions,
 		{
 			displayName: 'Reuse Existing Group',
 			name: 'reuseExistingGroup',
@@ -48,6 +44,8 @@ export const description: INodeProperties[] = [
 		},
 	]),
 ];
+
+export const description = updateDisplayOptions({ show: { resource: ['conversation'], operation: ['createGroup'] } }, properties);
 
 interface GroupMemory extends IDataObject {
 	groups: IDataObject;

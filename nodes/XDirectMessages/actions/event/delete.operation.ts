@@ -1,15 +1,14 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
+import { eventIdProperty, optionsCollection, requestOptions } from '../../../shared/properties';
 import { xApiRequest } from '../../../shared/transport';
-import { optionsCollection } from '../common';
-import { eventIdProperty, readEventId } from './shared';
+import { readEventId } from './shared';
 
-const show = { resource: ['event'], operation: ['delete'] };
-
-export const description: INodeProperties[] = [
-	eventIdProperty(show, 'ID of the DM event to delete. X deletes it for the authenticated user only.'),
-	optionsCollection(show),
-];
+export const description = updateDisplayOptions({ show: { resource: ['event'], operation: ['delete'] } }, [
+	eventIdProperty('ID of the DM event to delete. X deletes it for the authenticated user only.'),
+	optionsCollection(requestOptions),
+]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const eventId = readEventId.call(this, itemIndex);

@@ -1,18 +1,15 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { eventFieldProperties } from '../../../shared/descriptions';
+import { eventFieldProperties, eventIdProperty, optionsCollection, requestOptions } from '../../../shared/properties';
 import { xApiRequest } from '../../../shared/transport';
-import { optionsCollection } from '../common';
-import { eventIdProperty, eventOutput, readEventId, readEventQuery } from './shared';
+import { eventOutput, readEventId, readEventQuery } from './shared';
 
-const show = { resource: ['event'], operation: ['get'] };
-
-export const description: INodeProperties[] = [
-	eventIdProperty(show, 'ID of the DM event (dm_event_id)'),
-	...eventFieldProperties(show),
-	optionsCollection(show),
-];
+export const description = updateDisplayOptions({ show: { resource: ['event'], operation: ['get'] } }, [
+	eventIdProperty('ID of the DM event (dm_event_id)'),
+	...eventFieldProperties,
+	optionsCollection(requestOptions),
+]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const eventId = readEventId.call(this, itemIndex);

@@ -1,45 +1,29 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
-import { EVENT_TYPES, eventFieldProperties } from '../../../shared/descriptions';
+import { EVENT_TYPES } from '../../../shared/event-query';
+import { parseConversationLocator, parseUserLocator } from '../../../shared/locators';
+import {
+	eventFieldProperties,
+	eventTypesProperty,
+	optionsCollection,
+	requestOptions,
+	scopeProperties,
+} from '../../../shared/properties';
 import { paginateDmEvents } from '../../../shared/transport';
-import { invalidParameter, parseConversationLocator, parseUserLocator, validateLimit } from '../../../shared/validation';
-import { conversationLocatorProperty, optionsCollection, resolveUser, userLocatorProperty } from '../common';
+import { invalidParameter, validateLimit } from '../../../shared/validation';
+import { resolveUser } from '../common';
 import { eventOutput, readChoices, readEventQuery } from './shared';
 
-const show = { resource: ['event'], operation: ['getMany'] };
-
-export const description: INodeProperties[] = [
-	{
-		displayName: 'Scope',
-		name: 'scope',
-		type: 'options',
-		options: [
-			{ name: 'All Conversations', value: 'all', description: 'Events of all your conversations' },
-			{ name: 'Conversation', value: 'conversation', description: 'Events of one conversation (one-to-one or group)' },
-			{ name: 'One-to-One With User', value: 'participant', description: 'Events of your one-to-one conversation with a user' },
-		],
-		default: 'all',
-		description: 'Which events to list. X returns events of the last 30 days, newest first.',
-		displayOptions: { show },
-	},
-	userLocatorProperty('participant', 'User', { ...show, scope: ['participant'] }, 'The other user of the one-to-one conversation'),
-	conversationLocatorProperty({ ...show, scope: ['conversation'] }),
-	{
-		displayName: 'Event Types',
-		name: 'eventTypes',
-		type: 'multiOptions',
-		options: EVENT_TYPES.map((type) => ({ name: type, value: type })),
-		default: [],
-		description: 'Only return events of these types. Leave empty for all types.',
-		displayOptions: { show },
-	},
+const properties: INodeProperties[] = [
+	...scopeProperties,
+	eventTypesProperty([]),
 	{
 		displayName: 'Return All',
 		name: 'returnAll',
 		type: 'boolean',
 		default: false,
 		description: 'Whether to return all results or only up to a given limit',
-		displayOptions: { show },
 	},
 	{
 		displayName: 'Limit',
@@ -48,11 +32,13 @@ export const description: INodeProperties[] = [
 		typeOptions: { minValue: 1 },
 		default: 50,
 		description: 'Max number of results to return',
-		displayOptions: { show: { ...show, returnAll: [false] } },
+		displayOptions: { show: { returnAll: [false] } },
 	},
-	...eventFieldProperties(show),
-	optionsCollection(show),
+	...eventFieldProperties,
+	optionsCollection(requestOptions),
 ];
+
+export const description = updateDisplayOptions({ show: { resource: ['event'], operation: ['getMany'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const scope = this.getNodeParameter('scope', itemIndex, 'all') as string;

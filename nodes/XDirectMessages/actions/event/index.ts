@@ -29,7 +29,7 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getMany',
-				description: 'List DM events of all conversations, one conversation or a one-to-one chat',
+				description: 'List DM events, newest first, of all conversations, one conversation or a one-to-one chat',
 				action: 'Get many DM events',
 			},
 		],

@@ -1,22 +1,8 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { buildEventQuery, readEventFieldChoices } from '../../../shared/descriptions';
+import { buildEventQuery, readEventFieldChoices } from '../../../shared/event-query';
 import { shapeEvents } from '../../../shared/includes';
 import { parseChoices, validateId } from '../../../shared/validation';
-
-/** The "Event ID" parameter of event Get and Delete. */
-export function eventIdProperty(show: Record<string, string[]>, description: string): INodeProperties {
-	return {
-		displayName: 'Event ID',
-		name: 'eventId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. 1582103724607971332',
-		description,
-		displayOptions: { show },
-	};
-}
 
 export function readEventId(this: IExecuteFunctions, itemIndex: number): string {
 	return validateId(this, this.getNodeParameter('eventId', itemIndex, ''), 'Event ID', itemIndex, 'event ID');

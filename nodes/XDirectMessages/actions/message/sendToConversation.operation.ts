@@ -1,26 +1,27 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
-import { parseConversationLocator } from '../../../shared/validation';
+import { parseConversationLocator } from '../../../shared/locators';
 import {
 	attachmentProperties,
-	conversationLocatorProperty,
+	conversationPicker,
 	optionsCollection,
-	postMessage,
-	prepareAttachment,
-	readText,
-	resolveAttachment,
-	sentContent,
+	requestOptions,
 	textProperty,
-} from '../common';
+} from '../../../shared/properties';
+import { postMessage, prepareAttachment, readText, resolveAttachment, sentContent } from '../common';
 
-const show = { resource: ['message'], operation: ['sendToConversation'] };
-
-export const description: INodeProperties[] = [
-	conversationLocatorProperty(show),
-	textProperty(show),
-	...attachmentProperties(show),
-	optionsCollection(show),
+const properties: INodeProperties[] = [
+	conversationPicker,
+	textProperty,
+	...attachmentProperties,
+	optionsCollection(requestOptions),
 ];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['message'], operation: ['sendToConversation'] } },
+	properties,
+);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const conversationId = parseConversationLocator(

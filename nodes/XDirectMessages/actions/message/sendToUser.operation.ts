@@ -1,27 +1,24 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
-import { parseUserLocator } from '../../../shared/validation';
+import { parseUserLocator } from '../../../shared/locators';
 import {
 	attachmentProperties,
 	optionsCollection,
-	postMessage,
-	prepareAttachment,
-	readText,
-	resolveAttachment,
-	resolveUser,
-	sentContent,
+	recipientPicker,
+	requestOptions,
 	textProperty,
-	userLocatorProperty,
-} from '../common';
+} from '../../../shared/properties';
+import { postMessage, prepareAttachment, readText, resolveAttachment, resolveUser, sentContent } from '../common';
 
-const show = { resource: ['message'], operation: ['sendToUser'] };
-
-export const description: INodeProperties[] = [
-	userLocatorProperty('recipient', 'Recipient', show, 'The user to send the message to (opens or continues your one-to-one conversation)'),
-	textProperty(show),
-	...attachmentProperties(show),
-	optionsCollection(show),
+const properties: INodeProperties[] = [
+	recipientPicker,
+	textProperty,
+	...attachmentProperties,
+	optionsCollection(requestOptions),
 ];
+
+export const description = updateDisplayOptions({ show: { resource: ['message'], operation: ['sendToUser'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	// Every input is checked before the first request, so a bad item never half-runs.

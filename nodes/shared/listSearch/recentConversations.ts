@@ -1,6 +1,6 @@
 import type { IDataObject, ILoadOptionsFunctions } from 'n8n-workflow';
 
-import { getAuthenticatedUser, xApiRequest } from '../../shared/transport';
+import { getAuthenticatedUser, xApiRequest } from '../transport';
 
 export interface ConversationSummary {
 	id: string;

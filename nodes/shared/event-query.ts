@@ -1,12 +1,7 @@
-import type { IDataObject, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
-import { DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS, DEFAULT_TIMEOUT_SECONDS } from './transport';
 import type { NodeContext } from './validation';
 import { parseChoices } from './validation';
-
-function toOptions(values: string[]): INodePropertyOptions[] {
-	return values.map((value) => ({ name: value, value }));
-}
 
 // Values as documented by X (OpenAPI 2.166, x-dm-api.md §2.4), kept in the API's spelling.
 export const EVENT_TYPES = ['MessageCreate', 'ParticipantsJoin', 'ParticipantsLeave'];
@@ -153,102 +148,10 @@ export function buildEventQuery(options: EventQueryOptions): IDataObject {
 	return qs;
 }
 
-/** The credential picker of both nodes; `authentication` decides which of the two credentials is asked for. */
-export const authenticationProperty: INodeProperties = {
-	displayName: 'Authentication',
-	name: 'authentication',
-	type: 'options',
-	options: [
-		{ name: 'OAuth1', value: 'oAuth1' },
-		{ name: 'OAuth2 (Recommended)', value: 'oAuth2' },
-	],
-	default: 'oAuth2',
-};
-
-export const maxRateLimitWaitOption: INodeProperties = {
-	displayName: 'Max Rate-Limit Wait',
-	name: 'maxRateLimitWait',
-	type: 'number',
-	typeOptions: { minValue: 0 },
-	default: DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS,
-	description:
-		'When X answers "too many requests", wait for the limit to reset if that happens within this many seconds, then retry. 0 means never wait.',
-};
-
-export const timeoutOption: INodeProperties = {
-	displayName: 'Timeout',
-	name: 'timeout',
-	type: 'number',
-	typeOptions: { minValue: 1 },
-	default: DEFAULT_TIMEOUT_SECONDS,
-	description: 'Seconds to wait for X to answer a single request',
-};
-
-/** The field pickers of event Get and Get Many and of the trigger; without `show` they are always shown. */
-export function eventFieldProperties(show?: IDataObject): INodeProperties[] {
-	const visibility: Partial<INodeProperties> = show ? { displayOptions: { show } as INodeProperties['displayOptions'] } : {};
-	return [
-		{
-			displayName: 'Event Fields',
-			name: 'dmEventFields',
-			type: 'multiOptions',
-			options: toOptions(DM_EVENT_FIELDS),
-			default: [...DEFAULT_DM_EVENT_FIELDS],
-			description: 'DM event fields to return (dm_event.fields)',
-			...visibility,
-		},
-		{
-			displayName: 'Expansions',
-			name: 'expansions',
-			type: 'multiOptions',
-			options: toOptions(DM_EXPANSIONS),
-			default: [...DEFAULT_EXPANSIONS],
-			description: 'Related objects to return with the events: senders, participants, media and shared posts',
-			...visibility,
-		},
-		{
-			displayName: 'User Fields',
-			name: 'userFields',
-			type: 'multiOptions',
-			options: toOptions(USER_FIELDS),
-			default: [],
-			description: 'Fields of expanded users (user.fields). Without a choice X returns ID, name and username.',
-			...visibility,
-		},
-		{
-			displayName: 'Tweet Fields',
-			name: 'tweetFields',
-			type: 'multiOptions',
-			options: toOptions(TWEET_FIELDS),
-			default: [],
-			description: 'Fields of expanded posts (tweet.fields). Without a choice X returns ID and text.',
-			...visibility,
-		},
-		{
-			displayName: 'Media Fields',
-			name: 'mediaFields',
-			type: 'multiOptions',
-			options: toOptions(MEDIA_FIELDS),
-			default: [],
-			description: 'Fields of expanded media (media.fields). Without a choice X returns media key and type.',
-			...visibility,
-		},
-		{
-			displayName: 'Resolve Includes',
-			name: 'resolveIncludes',
-			type: 'boolean',
-			default: true,
-			description:
-				'Whether to put the expanded sender, participants, media and posts directly on each event. When off, each event carries the raw "includes" objects it references.',
-			...visibility,
-		},
-	];
-}
-
 export type EventFieldChoices = Required<Omit<EventQueryOptions, 'eventTypes'>>;
 
 /**
- * Reads and checks the pickers of eventFieldProperties. `read` returns a parameter's value; it is handed the
+ * Reads and checks the field pickers (properties/events.ts). `read` returns a parameter's value; it is handed the
  * parameter's default for callers that fall back to it when the parameter is not set.
  */
 export function readEventFieldChoices(
