@@ -8,6 +8,8 @@ export interface NodeContext {
 	getNode(): INode;
 }
 
+// The checks below use the patterns of references.ts (shared with the editor); modules that read IDs and user
+// references through this module get them from here.
 export { X_ID as ID_PATTERN } from './references';
 export type { UserReference } from './references';
 export const MAX_TEXT_LENGTH = 10000;
