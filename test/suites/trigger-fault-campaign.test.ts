@@ -1,24 +1,31 @@
-'use strict';
-
-// Randomized, seeded fault test of the trigger: thousands of events from other users (DMs, group messages,
+// Randomized, seeded fault campaign of the trigger: thousands of events from other users (DMs, group messages,
 // joins, leaves, and my own messages the trigger must skip) arrive between polls while the emulator injects 5xx
 // answers, 429s, latency and connection resets, a tight rate limit applies, and the "process" restarts from the
 // last saved static data. At the end the emitted sequence must equal the ground truth: none lost, none
 // duplicated, in order. Reproduce a run with TRIGGER_FAULT_SEED=<seed> (and TRIGGER_FAULT_EVENTS=<count>).
-const { PollContext } = require('n8n-core');
-const { shutdown } = require('../helpers/n8n-harness');
-const { createTriggerEnv, captureWarnings } = require('./trigger-env');
+import type { TriggerInstance, XUser } from '../fixtures/trigger';
+import { ALL_EVENT_TYPES, eventIds, useTriggerEnv } from '../fixtures/trigger';
 
 const SEED = Number(process.env.TRIGGER_FAULT_SEED || 20261121);
 const TARGET_EVENTS = Number(process.env.TRIGGER_FAULT_EVENTS || 3000);
 const POLL_INTERVAL_MS = 60_000;
 const MAX_STATE_BYTES = 8192;
+/** The host's poll budget when it is not squeezed to one page (Date only moves with the emulator clock). */
+const DEFAULT_BUDGET_MS = 300_000;
 const TOO_MANY_REQUESTS = { title: 'Too Many Requests', detail: 'Too Many Requests', type: 'about:blank', status: 429 };
+const OTHERS = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi'];
+
+interface Random {
+	next: () => number;
+	int: (min: number, max: number) => number;
+	chance: (p: number) => boolean;
+	pick: <T>(list: T[]) => T;
+}
 
 /** mulberry32: small, fast, good enough to drive a reproducible test. */
-function createRandom(seed) {
+function createRandom(seed: number): Random {
 	let state = seed >>> 0;
-	const next = () => {
+	const next = (): number => {
 		state = (state + 0x6d2b79f5) >>> 0;
 		let t = state;
 		t = Math.imul(t ^ (t >>> 15), t | 1);
@@ -33,27 +40,10 @@ function createRandom(seed) {
 	};
 }
 
-let env;
-let warnings;
+const env = useTriggerEnv({ others: OTHERS });
 
-afterAll(async () => {
-	delete PollContext.prototype.getPollBudgetMs;
-	warnings?.restore();
-	await env?.close();
-	shutdown();
-});
-
-test(`randomized faults, restarts and rate limits: every event exactly once, in order (seed ${SEED})`, async () => {
-	const random = createRandom(SEED);
-	const others = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi'];
-	env = await createTriggerEnv({ others });
-	warnings = captureWarnings();
-	const { emu, me, users } = env;
-	const people = others.map((name) => users[name]);
-	// X's current list budget (15 per 15 minutes): long runs meet exhausted windows, not only injected 429s.
-	emu.setRateLimitProfile({ base: 'launch', dmList: { user15: 15 } });
-
-	const counts = {
+function newCounts() {
+	return {
 		events: 0,
 		inbound: 0,
 		polls: 0,
@@ -72,10 +62,24 @@ test(`randomized faults, restarts and rate limits: every event exactly once, in 
 		emitted: 0,
 		maxStateBytes: 0,
 	};
+}
 
-	// Groups the account is in (membership tracked to pick valid joins and leaves), and one it is not in.
-	const groups = [];
-	const newGroup = (creator, invited) => {
+type Counts = ReturnType<typeof newCounts>;
+
+interface Group {
+	id: string;
+	members: Set<string>;
+}
+
+/**
+ * The traffic between polls: DMs to me, my own DMs, group messages, joins and leaves of my groups (membership
+ * tracked to pick valid ones), messages in a group I am not in, and new groups.
+ */
+function createTraffic(random: Random, counts: Counts) {
+	const { emu, me, users } = env;
+	const people: XUser[] = OTHERS.map((name) => users[name]);
+	const groups: Group[] = [];
+	const newGroup = (creator: XUser, invited: XUser[]): void => {
 		const { conversationId } = emu.createGroupAs(creator.id, [me.id, ...invited.map((user) => user.id)], 'new group');
 		groups.push({ id: conversationId, members: new Set([creator.id, ...invited.map((user) => user.id)]) });
 		counts.events += 2;
@@ -84,7 +88,7 @@ test(`randomized faults, restarts and rate limits: every event exactly once, in 
 	newGroup(users.dave, [users.erin]);
 	const { conversationId: foreignGroup } = emu.createGroupAs(users.frank.id, [users.grace.id, users.heidi.id], 'not mine');
 
-	const addEvent = () => {
+	const addEvent = (): void => {
 		emu.clock.advance(random.int(0, 3000));
 		const roll = random.next();
 		const other = random.pick(people);
@@ -116,83 +120,92 @@ test(`randomized faults, restarts and rate limits: every event exactly once, in 
 		}
 		counts.events += 1;
 	};
+	return { addEvent };
+}
 
-	const injectFaults = () => {
-		const add = (fault) => {
-			emu.addFault({ path: '/2/dm_events', ...fault });
-			counts.faults += 1;
-		};
-		// Latency-only faults in front make a later fault hit page 2 or 3 of a run instead of page 1.
-		const skipPages = () => {
-			for (let page = random.int(0, 2); page > 0; page--) add({ latencyMs: random.int(1, 5) });
-		};
-		if (random.chance(0.2)) {
-			skipPages();
-			// Two in a row: the transport retries a failed GET once, the trigger must see the failure.
-			add({ status: random.pick([500, 502, 503, 504]), times: 2 });
-		}
-		if (random.chance(0.08)) {
-			skipPages();
-			const resetSeconds = Math.ceil((emu.clock.now() + random.int(1, 10) * 60_000) / 1000);
-			add({
-				status: 429,
-				body: TOO_MANY_REQUESTS,
-				headers: { 'x-rate-limit-limit': '15', 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': String(resetSeconds) },
-			});
-		}
-		if (random.chance(0.08)) {
-			skipPages();
-			add({ reset: random.pick(['before', 'after']), times: 2 });
-		}
-		if (random.chance(0.1)) add({ latencyMs: random.int(1, 15), times: random.int(1, 3) });
+/** Faults on the DM event list ahead of one poll: 5xx pairs, 429s, connection resets, latency. */
+function injectFaults(random: Random, counts: Counts): void {
+	const { emu } = env;
+	const add = (fault: Record<string, unknown>): void => {
+		emu.addFault({ path: '/2/dm_events', ...fault });
+		counts.faults += 1;
 	};
+	// Latency-only faults in front make a later fault hit page 2 or 3 of a run instead of page 1.
+	const skipPages = (): void => {
+		for (let page = random.int(0, 2); page > 0; page--) add({ latencyMs: random.int(1, 5) });
+	};
+	if (random.chance(0.2)) {
+		skipPages();
+		// Two in a row: the transport retries a failed GET once, the trigger must see the failure.
+		add({ status: random.pick([500, 502, 503, 504]), times: 2 });
+	}
+	if (random.chance(0.08)) {
+		skipPages();
+		const resetSeconds = Math.ceil((emu.clock.now() + random.int(1, 10) * 60_000) / 1000);
+		add({
+			status: 429,
+			body: TOO_MANY_REQUESTS,
+			headers: { 'x-rate-limit-limit': '15', 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': String(resetSeconds) },
+		});
+	}
+	if (random.chance(0.08)) {
+		skipPages();
+		add({ reset: random.pick(['before', 'after']), times: 2 });
+	}
+	if (random.chance(0.1)) add({ latencyMs: random.int(1, 15), times: random.int(1, 3) });
+}
 
-	// A host with a poll budget (newer n8n). Date only moves with the emulator clock, so a budget of 0 means "one
-	// page per poll" and the default means "no limit".
-	let budgetMs = 300_000;
-	PollContext.prototype.getPollBudgetMs = () => budgetMs;
-
-	const emittedIds = [];
+/** Polls as n8n would, recording what was emitted and what each poll cost. */
+function createPoller(trigger: TriggerInstance, counts: Counts) {
+	const { emu } = env;
+	const emittedIds: string[] = [];
 	let activated = false;
-	const pollOnce = async () => {
+	const pollOnce = async (budgetMs: number): Promise<void> => {
 		counts.polls += 1;
 		try {
-			const events = await env.trigger.poll();
-			if (events) emittedIds.push(...events.map((event) => event.id));
+			emittedIds.push(...eventIds(await trigger.poll({ budgetMs })));
 			activated = true;
 		} catch (error) {
 			// Only the first poll may fail: afterwards every injected fault is transient.
 			if (activated) throw error;
 			counts.pollsThatThrew += 1;
 		}
-		const stateBytes = JSON.stringify(env.trigger.savedStaticData).length;
+		const stateBytes = JSON.stringify(trigger.savedStaticData).length;
 		counts.maxStateBytes = Math.max(counts.maxStateBytes, stateBytes);
 		expect(stateBytes).toBeLessThan(MAX_STATE_BYTES);
-		const requests = emu.requests();
+		const requests = env.requests();
 		counts.requests += requests.length;
 		if (requests.length === 0) counts.skippedPolls += 1;
 		counts.answers429 += requests.filter((entry) => entry.status === 429).length;
 		counts.answers5xx += requests.filter((entry) => entry.status >= 500).length;
-		const stops = env.trigger.staticData?.backlog?.stops.length ?? 0;
+		const stops = trigger.staticData?.backlog?.stops.length ?? 0;
 		if (stops > 0) counts.pollsEndingWithResumeStops += 1;
 		counts.maxResumeStops = Math.max(counts.maxResumeStops, stops);
 		emu.clearRequests();
 	};
+	return { emittedIds, pollOnce, isActivated: () => activated };
+}
 
-	env.trigger = env.createTrigger({
-		eventTypes: ['MessageCreate', 'ParticipantsJoin', 'ParticipantsLeave'],
-		ignoreOwnMessages: true,
-	});
+test(`randomized faults, restarts and rate limits: every event exactly once, in order (seed ${SEED})`, async () => {
+	const { emu, me } = env;
+	const random = createRandom(SEED);
+	const counts = newCounts();
+	// X's current list budget (15 per 15 minutes): long runs meet exhausted windows, not only injected 429s.
+	emu.setRateLimitProfile({ base: 'launch', dmList: { user15: 15 } });
+	const { addEvent } = createTraffic(random, counts);
+	const trigger = env.createTrigger({ eventTypes: ALL_EVENT_TYPES, ignoreOwnMessages: true });
+	const { emittedIds, pollOnce, isActivated } = createPoller(trigger, counts);
+
 	// Some history before activation, which must not be emitted.
 	for (let index = 0; index < 40; index++) addEvent();
-	while (!activated) {
-		injectFaults();
-		await pollOnce();
+	while (!isActivated()) {
+		injectFaults(random, counts);
+		await pollOnce(DEFAULT_BUDGET_MS);
 		emu.clock.advance(POLL_INTERVAL_MS);
 	}
-	const activationCursor = env.trigger.staticData.cursor.newest;
+	const activationCursor = trigger.staticData?.cursor?.newest ?? '';
 
-	const burstSize = () => {
+	const burstSize = (): number => {
 		const roll = random.next();
 		if (roll < 0.75) return random.int(0, 15);
 		if (roll < 0.95) return random.int(15, 80);
@@ -200,35 +213,34 @@ test(`randomized faults, restarts and rate limits: every event exactly once, in 
 	};
 	while (counts.events < TARGET_EVENTS + 40) {
 		for (let index = burstSize(); index > 0; index--) addEvent();
-		injectFaults();
-		budgetMs = random.chance(0.15) ? 0 : 300_000;
+		injectFaults(random, counts);
+		// A host with a poll budget (newer n8n): sometimes only one page per poll.
+		const budgetMs = random.chance(0.15) ? 0 : DEFAULT_BUDGET_MS;
 		if (budgetMs === 0) counts.budgetLimitedPolls += 1;
 		if (random.chance(0.1)) {
 			counts.restarts += 1;
-			if (env.trigger.restart({ loseLastSave: random.chance(0.5) })) counts.lostSaves += 1;
+			if (trigger.restart({ loseLastSave: random.chance(0.5) })) counts.lostSaves += 1;
 		}
-		await pollOnce();
+		await pollOnce(budgetMs);
 		emu.clock.advance(POLL_INTERVAL_MS);
 	}
 
 	// Faults stop; keep polling (as n8n would, once a minute) until the backlog is drained.
 	emu.clearFaults();
-	budgetMs = 300_000;
 	for (let drain = 0; drain < 300; drain++) {
-		await pollOnce();
+		await pollOnce(DEFAULT_BUDGET_MS);
 		emu.clock.advance(POLL_INTERVAL_MS);
-		const state = env.trigger.staticData;
-		if (!state.backlog && (state.resetAt === undefined || state.resetAt <= emu.clock.now()) && drain > 2) break;
+		const state = trigger.staticData;
+		if (!state?.backlog && (state?.resetAt === undefined || state.resetAt <= emu.clock.now()) && drain > 2) break;
 	}
-	await pollOnce();
+	await pollOnce(DEFAULT_BUDGET_MS);
 
-	const expected = env.visibleEvents(
-		(event) =>
-			BigInt(event.id) > BigInt(activationCursor) && !(event.event_type === 'MessageCreate' && event.sender_id === me.id),
+	const expected = env.visibleEventIds(
+		(event) => BigInt(event.id) > BigInt(activationCursor) && !(event.event_type === 'MessageCreate' && event.sender_id === me.id),
 	);
 	counts.inbound = expected.length;
 	counts.emitted = emittedIds.length;
-	counts.warnings = warnings.warnings.length;
+	counts.warnings = env.warnings.length;
 	console.log(`trigger fault test, seed ${SEED}: ${JSON.stringify(counts)}`);
 
 	expect(new Set(emittedIds).size).toBe(emittedIds.length);
