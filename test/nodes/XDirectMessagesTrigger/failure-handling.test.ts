@@ -1,7 +1,7 @@
 // How a poll after activation meets failures: transient ones (5xx, connection resets, a failing later page) are
 // logged, emit nothing and are carried on from next poll, with nothing lost; the ones that need the user (401, a usage
 // cap) surface as errors.
-import { eventIds, type DmEvent, useTriggerEnv } from '../../fixtures/trigger';
+import { eventIds, useTriggerEnv } from '../../fixtures/trigger';
 
 const env = useTriggerEnv();
 
@@ -35,8 +35,7 @@ test('a failing later page keeps the cursor, and the next polls emit everything 
 	const { emu, me, users } = env;
 	const trigger = env.createTrigger();
 	expect(await trigger.poll()).toBeNull();
-	const fresh: DmEvent[] = [];
-	for (let index = 0; index < 250; index++) fresh.push(env.send(users.alice, me, `burst ${index}`));
+	const fresh = env.sendMany(users.alice, me, 250, 'burst');
 	// Page 1 succeeds (the latency fault is used up by it), page 2 fails twice.
 	emu.addFault({ path: '/2/dm_events', latencyMs: 1 });
 	emu.addFault({ path: '/2/dm_events', status: 500, times: 2 });

@@ -1,6 +1,6 @@
 // A host that bounds how long a poll may take (n8n's poll budget): a backlog larger than one poll may fetch is
 // emitted over several polls, each within its budget, in order and once.
-import { eventIds, type DmEvent, useTriggerEnv } from '../../fixtures/trigger';
+import { eventIds, useTriggerEnv } from '../../fixtures/trigger';
 
 const env = useTriggerEnv();
 
@@ -8,8 +8,7 @@ test('a backlog larger than one poll may fetch is emitted over several polls, in
 	const { emu, me, users } = env;
 	const trigger = env.createTrigger();
 	expect(await trigger.poll()).toBeNull();
-	const fresh: DmEvent[] = [];
-	for (let index = 0; index < 450; index++) fresh.push(env.send(users.bob, me, `backlog ${index}`));
+	const fresh = env.sendMany(users.bob, me, 450, 'backlog');
 	emu.clearRequests();
 	const emitted: string[] = [];
 	let polls = 0;
