@@ -155,6 +155,14 @@ function injectFaults(random: Random, counts: Counts): void {
 	if (random.chance(0.1)) add({ latencyMs: random.int(1, 15), times: random.int(1, 3) });
 }
 
+/** How many events arrive before a poll: mostly a few, sometimes dozens, now and then hundreds. */
+function burstSize(random: Random): number {
+	const roll = random.next();
+	if (roll < 0.75) return random.int(0, 15);
+	if (roll < 0.95) return random.int(15, 80);
+	return random.int(100, 350);
+}
+
 /** Polls as n8n would, recording what was emitted and what each poll cost. */
 function createPoller(trigger: TriggerInstance, counts: Counts) {
 	const { emu } = env;
@@ -205,14 +213,8 @@ test(`randomized faults, restarts and rate limits: every event exactly once, in 
 	}
 	const activationCursor = trigger.staticData?.cursor?.newest ?? '';
 
-	const burstSize = (): number => {
-		const roll = random.next();
-		if (roll < 0.75) return random.int(0, 15);
-		if (roll < 0.95) return random.int(15, 80);
-		return random.int(100, 350);
-	};
 	while (counts.events < TARGET_EVENTS + 40) {
-		for (let index = burstSize(); index > 0; index--) addEvent();
+		for (let index = burstSize(random); index > 0; index--) addEvent();
 		injectFaults(random, counts);
 		// A host with a poll budget (newer n8n): sometimes only one page per poll.
 		const budgetMs = random.chance(0.15) ? 0 : DEFAULT_BUDGET_MS;
