@@ -1,36 +1,21 @@
-'use strict';
-
-// How many requests a poll costs: an idle poll is exactly one request; k new events cost at most
+// How many requests a trigger poll costs: an idle poll is exactly one request; k new events cost at most
 // ceil((k + 1) / 100) requests (pages of 100, newest first, down to the event at the cursor).
-const { shutdown } = require('../helpers/n8n-harness');
-const { createTriggerEnv, captureWarnings } = require('./trigger-env');
-
-afterAll(() => shutdown());
+import type { DmEvent } from '../fixtures/trigger';
+import { eventIds, useTriggerEnv } from '../fixtures/trigger';
 
 describe.each([
 	['the last page has no next_token', false],
 	['the last page still carries a next_token', true],
 ])('request count (%s)', (_label, nextTokenOnLastPage) => {
-	let env;
-	let warnings;
-
-	beforeAll(async () => {
-		env = await createTriggerEnv({ emulatorOptions: { nextTokenOnLastPage } });
-		warnings = captureWarnings();
-	});
-
-	afterAll(async () => {
-		warnings.restore();
-		await env.close();
-	});
+	const env = useTriggerEnv({ emulatorOptions: { nextTokenOnLastPage } });
 
 	test('idle polls cost one request and k new events at most ceil((k + 1) / 100)', async () => {
 		const { emu, me, users } = env;
 		const senders = Object.values(users);
 		const { conversationId } = emu.createGroupAs(users.alice.id, [me.id, users.bob.id], 'group');
 		let sent = 0;
-		const inbound = (count) => {
-			const events = [];
+		const inbound = (count: number): DmEvent[] => {
+			const events: DmEvent[] = [];
 			for (let index = 0; index < count; index++) {
 				emu.clock.advance(5);
 				const sender = senders[sent++ % senders.length];
@@ -48,14 +33,14 @@ describe.each([
 		const trigger = env.createTrigger();
 		expect(await trigger.poll()).toBeNull();
 
-		const table = [];
+		const table: Array<{ k: number; requests: number }> = [];
 		for (const k of [0, 1, 0, 99, 100, 101, 199, 250, 0]) {
 			const fresh = inbound(k);
 			emu.clearRequests();
 			const emitted = (await trigger.poll()) ?? [];
-			const requests = emu.requests();
+			const requests = env.requests();
 			table.push({ k, requests: requests.length });
-			expect(emitted.map((event) => event.id)).toEqual(fresh.map((event) => event.id));
+			expect(eventIds(emitted)).toEqual(eventIds(fresh));
 			expect(requests.every((entry) => entry.method === 'GET' && entry.path === '/2/dm_events')).toBe(true);
 			expect(requests.every((entry) => entry.status === 200 && entry.query.max_results === '100')).toBe(true);
 			if (k === 0) expect(requests).toHaveLength(1);
@@ -72,6 +57,6 @@ describe.each([
 			{ k: 250, requests: 3 },
 			{ k: 0, requests: 1 },
 		]);
-		expect(warnings.warnings).toEqual([]);
+		expect(env.warnings).toEqual([]);
 	});
 });
