@@ -1,22 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
 
-import { getCredentialType, xApiRequest } from '../../../shared/transport';
+import { executeApi } from '../../../shared/connection';
+import type { XApi } from '../../../shared/transport';
+import { isXApiFailure } from '../../../shared/transport';
 import { invalidParameter, MIN_GROUP_PARTICIPANTS, parseParticipants } from '../../../shared/validation';
-import {
-	attachmentProperties,
-	messageBody,
-	optionsCollection,
-	postMessage,
-	prepareAttachment,
-	readText,
-	resolveAttachment,
-	resolveUserIds,
-	sendResult,
-	sentContent,
-	textProperty,
-	toNodeError,
-} from '../common';
+import { prepareAttachment, readText, resolveAttachment } from '../attachment';
+import { attachmentProperties, optionsCollection, textProperty } from '../common';
+import { resolveUserIds } from '../recipients';
+import { messageBody, postMessage, sendResult, sentContent } from '../send';
 
 const show = { resource: ['conversation'], operation: ['createGroup'] };
 
@@ -53,8 +44,8 @@ interface GroupMemory extends IDataObject {
 	groups: IDataObject;
 }
 
-function groupKey(this: IExecuteFunctions, participantIds: string[], itemIndex: number): string {
-	const credentialType = getCredentialType(this, itemIndex);
+function groupKey(this: IExecuteFunctions, api: XApi, participantIds: string[]): string {
+	const { credentialType } = api.connection;
 	const credentialId = this.getNode().credentials?.[credentialType]?.id ?? 'default';
 	const sortedIds = [...participantIds].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0));
 	return `${credentialType}:${credentialId}:${sortedIds.join(',')}`;
@@ -66,7 +57,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const text = readText.call(this, itemIndex, attachment);
 	const reuseExistingGroup = this.getNodeParameter('options.reuseExistingGroup', itemIndex, false) === true;
 
-	const participantIds = await resolveUserIds.call(this, references, itemIndex);
+	const api = executeApi(this, itemIndex);
+	const participantIds = await resolveUserIds.call(this, api, references, itemIndex);
 	if (participantIds.length < MIN_GROUP_PARTICIPANTS) {
 		throw invalidParameter(
 			this,
@@ -75,18 +67,18 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			`A group needs at least ${MIN_GROUP_PARTICIPANTS} participants besides you.`,
 		);
 	}
-	const resolvedAttachment = await resolveAttachment.call(this, attachment, itemIndex);
+	const resolvedAttachment = await resolveAttachment.call(this, api, attachment, itemIndex);
 	const message = messageBody(text, resolvedAttachment.mediaId);
 
 	const memory = this.getWorkflowStaticData('node') as GroupMemory;
-	const key = groupKey.call(this, participantIds, itemIndex);
+	const key = groupKey.call(this, api, participantIds);
 	if (reuseExistingGroup) {
 		memory.groups = memory.groups ?? {};
 		const knownConversationId = memory.groups[key];
 		if (typeof knownConversationId === 'string') {
 			try {
 				const path = `/2/dm_conversations/${knownConversationId}/messages`;
-				const result = await postMessage.call(this, path, text, resolvedAttachment, itemIndex);
+				const result = await postMessage.call(this, api, path, text, resolvedAttachment, itemIndex);
 				return [
 					{
 						...result,
@@ -97,20 +89,17 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 				];
 			} catch (error) {
 				// Only a definite refusal (group gone, no longer a member) makes a new group safe to create.
-				const refused =
-					error instanceof NodeApiError && ['403', '404'].includes(String(error.httpCode ?? ''));
-				if (!refused) throw toNodeError.call(this, error, itemIndex);
+				const refused = isXApiFailure(error) && (error.kind === 'forbidden' || error.kind === 'not-found');
+				if (!refused) throw error;
 				delete memory.groups[key];
 			}
 		}
 	}
 
-	const { body } = await xApiRequest.call(this, {
-		method: 'POST',
-		path: '/2/dm_conversations',
-		body: { conversation_type: 'Group', participant_ids: participantIds, message },
-		itemIndex,
-		isSend: true,
+	const { body } = await api.send('/2/dm_conversations', {
+		conversation_type: 'Group',
+		participant_ids: participantIds,
+		message,
 	});
 	const result = sendResult.call(this, body, itemIndex);
 	if (reuseExistingGroup) memory.groups[key] = result.dm_conversation_id;

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { xApiRequest } from '../../../shared/transport';
+import { executeApi } from '../../../shared/connection';
+import { decodeDeleted } from '../../../shared/models';
 import { optionsCollection } from '../common';
 import { eventIdProperty, readEventId } from './shared';
 
@@ -13,7 +14,6 @@ export const description: INodeProperties[] = [
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const eventId = readEventId.call(this, itemIndex);
-	const { body } = await xApiRequest.call(this, { method: 'DELETE', path: `/2/dm_events/${eventId}`, itemIndex });
-	const data = (body.data as IDataObject | undefined) ?? {};
-	return [{ dm_event_id: eventId, deleted: data.deleted === true }];
+	const { body } = await executeApi(this, itemIndex).write('DELETE', `/2/dm_events/${eventId}`);
+	return [{ dm_event_id: eventId, deleted: decodeDeleted(body) }];
 }

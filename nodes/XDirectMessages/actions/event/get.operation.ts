@@ -2,7 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import { eventFieldProperties } from '../../../shared/descriptions';
-import { xApiRequest } from '../../../shared/transport';
+import { executeApi } from '../../../shared/connection';
+import { decodeDmEvent } from '../../../shared/models';
 import { optionsCollection } from '../common';
 import { eventIdProperty, eventOutput, readEventId, readEventQuery } from './shared';
 
@@ -17,10 +18,10 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const eventId = readEventId.call(this, itemIndex);
 	const qs = readEventQuery.call(this, itemIndex);
-	const { body } = await xApiRequest.call(this, { method: 'GET', path: `/2/dm_events/${eventId}`, qs, itemIndex });
-	const event = body.data as IDataObject | undefined;
-	if (!event || typeof event !== 'object') {
+	const { body } = await executeApi(this, itemIndex).get(`/2/dm_events/${eventId}`, qs);
+	const { event, includes } = decodeDmEvent(body);
+	if (!event) {
 		throw new NodeOperationError(this.getNode(), `X returned no DM event for ID ${eventId}`, { itemIndex });
 	}
-	return eventOutput.call(this, [event], body.includes as IDataObject | undefined, itemIndex);
+	return eventOutput.call(this, [event], includes, itemIndex);
 }

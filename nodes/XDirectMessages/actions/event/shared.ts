@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { buildEventQuery, readEventFieldChoices } from '../../../shared/descriptions';
 import { shapeEvents } from '../../../shared/includes';
+import type { DmEvent, XIncludes } from '../../../shared/models';
 import { parseChoices, validateId } from '../../../shared/validation';
 
 /** The "Event ID" parameter of event Get and Delete. */
@@ -42,8 +43,8 @@ export function readEventQuery(this: IExecuteFunctions, itemIndex: number, event
 /** One output object per event, shaped as the "Resolve Includes" parameter asks. */
 export function eventOutput(
 	this: IExecuteFunctions,
-	events: IDataObject[],
-	includes: IDataObject | undefined,
+	events: DmEvent[],
+	includes: XIncludes,
 	itemIndex: number,
 ): IDataObject[] {
 	return shapeEvents(events, includes, this.getNodeParameter('resolveIncludes', itemIndex, true) !== false);

@@ -1,17 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { executeApi } from '../../../shared/connection';
 import { parseConversationLocator } from '../../../shared/validation';
-import {
-	attachmentProperties,
-	conversationLocatorProperty,
-	optionsCollection,
-	postMessage,
-	prepareAttachment,
-	readText,
-	resolveAttachment,
-	sentContent,
-	textProperty,
-} from '../common';
+import { prepareAttachment, readText, resolveAttachment } from '../attachment';
+import { attachmentProperties, conversationLocatorProperty, optionsCollection, textProperty } from '../common';
+import { postMessage, sentContent } from '../send';
 
 const show = { resource: ['message'], operation: ['sendToConversation'] };
 
@@ -32,9 +25,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const attachment = await prepareAttachment.call(this, itemIndex);
 	const text = readText.call(this, itemIndex, attachment);
 
-	const resolvedAttachment = await resolveAttachment.call(this, attachment, itemIndex);
+	const api = executeApi(this, itemIndex);
+	const resolvedAttachment = await resolveAttachment.call(this, api, attachment, itemIndex);
 	const path = `/2/dm_conversations/${conversationId}/messages`;
-	const result = await postMessage.call(this, path, text, resolvedAttachment, itemIndex);
+	const result = await postMessage.call(this, api, path, text, resolvedAttachment, itemIndex);
 	return [
 		{
 			...result,

@@ -1,18 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { executeApi } from '../../../shared/connection';
 import { parseUserLocator } from '../../../shared/validation';
-import {
-	attachmentProperties,
-	optionsCollection,
-	postMessage,
-	prepareAttachment,
-	readText,
-	resolveAttachment,
-	resolveUser,
-	sentContent,
-	textProperty,
-	userLocatorProperty,
-} from '../common';
+import { prepareAttachment, readText, resolveAttachment } from '../attachment';
+import { attachmentProperties, optionsCollection, textProperty, userLocatorProperty } from '../common';
+import { resolveUser } from '../recipients';
+import { postMessage, sentContent } from '../send';
 
 const show = { resource: ['message'], operation: ['sendToUser'] };
 
@@ -29,10 +22,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const attachment = await prepareAttachment.call(this, itemIndex);
 	const text = readText.call(this, itemIndex, attachment);
 
-	const user = await resolveUser.call(this, recipient, itemIndex);
-	const resolvedAttachment = await resolveAttachment.call(this, attachment, itemIndex);
+	const api = executeApi(this, itemIndex);
+	const user = await resolveUser.call(this, api, recipient, itemIndex);
+	const resolvedAttachment = await resolveAttachment.call(this, api, attachment, itemIndex);
 	const path = `/2/dm_conversations/with/${user.id}/messages`;
-	const result = await postMessage.call(this, path, text, resolvedAttachment, itemIndex);
+	const result = await postMessage.call(this, api, path, text, resolvedAttachment, itemIndex);
 	return [
 		{
 			...result,
