@@ -1,13 +1,17 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	IHttpRequestMethods,
-	ILoadOptionsFunctions,
-	IPollFunctions,
-} from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
 
-/** The n8n contexts whose helpers make the requests (and refresh OAuth2 tokens). */
-export type XApiContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions;
+/**
+ * What the transport needs of an n8n context (IExecuteFunctions, IPollFunctions and ILoadOptionsFunctions all have
+ * it): the credential, and n8n's helpers that sign a request with it and refresh an OAuth2 token. The helpers are
+ * called with the context as `this`.
+ */
+export interface XApiContext {
+	getCredentials(type: string, itemIndex?: number): Promise<ICredentialDataDecryptedObject>;
+	helpers: {
+		httpRequestWithAuthentication(credentialsType: string, requestOptions: IHttpRequestOptions): Promise<unknown>;
+		refreshOAuth2Token(credentialsType: string): Promise<unknown>;
+	};
+}
 
 export const OAUTH2_CREDENTIAL_TYPE = 'xDmOAuth2Api';
 export const OAUTH1_CREDENTIAL_TYPE = 'xDmOAuth1Api';
