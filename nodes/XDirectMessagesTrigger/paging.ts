@@ -2,6 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { DmEvent, XIncludes } from '../shared/models';
 import { mergeIncludes } from '../shared/models';
+import { settle } from '../shared/settle';
 import type { XApi } from '../shared/transport';
 import { dmEventPages } from '../shared/transport';
 import { classifyFailure, rateLimitResetFromError } from './failures';
@@ -52,6 +53,14 @@ function stopBeforeNextPage(run: PageRun, options: RunOptions, elapsedMs: number
 	return run.rateLimitResetAt !== undefined ? 'rateLimit' : undefined;
 }
 
+/** A page after the first failed: the run so far, and where to carry on. The first page's failure is thrown. */
+function failedRun(run: PageRun, error: unknown, resumeToken: string | undefined): PageRun {
+	if (run.requests === 0) throw error;
+	if (classifyFailure(error) !== 'rateLimit') return { ...run, end: 'failed', error, resumeToken };
+	const rateLimitResetAt = rateLimitResetFromError(error) ?? run.rateLimitResetAt;
+	return { ...run, end: 'rateLimit', error, resumeToken, rateLimitResetAt };
+}
+
 /**
  * Pages through a DM event list from the newest event (or from `startToken`) until `isLastPage` is satisfied,
  * the list ends, or the budget runs out. Requests never wait for a rate limit: a poll that hits one stops and
@@ -62,24 +71,25 @@ export async function fetchRun(api: XApi, options: RunOptions): Promise<PageRun>
 	const startedAt = Date.now();
 	let slowestPageMs = 0;
 	let token = options.startToken;
-	try {
-		for await (const page of dmEventPages(api, { path: options.path, qs: options.qs, startToken: token })) {
-			run.requests++;
-			slowestPageMs = Math.max(slowestPageMs, page.elapsedMs);
-			if (page.rateLimit.exhausted) run.rateLimitResetAt = page.rateLimit.resetAtMs;
-			run.events.push(...page.newEvents);
-			mergeIncludes(run.includes, page.includes);
-			if (options.isLastPage(page.events)) return { ...run, end: 'stopped' };
-			if (page.nextToken === undefined) return { ...run, end: 'listEnd' };
-			token = page.nextToken;
-			const stop = stopBeforeNextPage(run, options, Date.now() - startedAt, slowestPageMs);
-			if (stop) return { ...run, end: stop, resumeToken: token };
+	const pages = dmEventPages(api, { path: options.path, qs: options.qs, startToken: token });
+	for (;;) {
+		const next = await settle(pages.next());
+		if (!next.ok) return failedRun(run, next.error, token);
+		if (next.value.done) return run;
+		const page = next.value.value;
+		run.requests++;
+		slowestPageMs = Math.max(slowestPageMs, page.elapsedMs);
+		if (page.rateLimit.exhausted) run.rateLimitResetAt = page.rateLimit.resetAtMs;
+		run.events.push(...page.newEvents);
+		mergeIncludes(run.includes, page.includes);
+		if (options.isLastPage(page.events)) return { ...run, end: 'stopped' };
+		if (page.nextToken === undefined) return { ...run, end: 'listEnd' };
+		token = page.nextToken;
+		const stop = stopBeforeNextPage(run, options, Date.now() - startedAt, slowestPageMs);
+		if (stop) {
+			// The page iterator requests nothing more once it is closed.
+			await pages.return();
+			return { ...run, end: stop, resumeToken: token };
 		}
-	} catch (error) {
-		if (run.requests === 0) throw error;
-		if (classifyFailure(error) !== 'rateLimit') return { ...run, end: 'failed', error, resumeToken: token };
-		const rateLimitResetAt = rateLimitResetFromError(error) ?? run.rateLimitResetAt;
-		return { ...run, end: 'rateLimit', error, resumeToken: token, rateLimitResetAt };
 	}
-	return run;
 }

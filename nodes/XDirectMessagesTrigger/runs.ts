@@ -1,4 +1,5 @@
 import type { DmEvent, XIncludes } from '../shared/models';
+import { settle } from '../shared/settle';
 import type { XApi } from '../shared/transport';
 import { isXApiFailure } from '../shared/transport';
 import type { DmBacklog, DmCursor, ResumeStop } from './cursor';
@@ -133,11 +134,12 @@ export async function pollNewEvents(
 	let backlog = state.backlog;
 	let stop = nextStop(backlog, listing.key);
 	let run: PageRun;
-	try {
-		run = await runFrom(backlog, stop);
-	} catch (error) {
+	const resumed = await settle(runFrom(backlog, stop));
+	if (resumed.ok) {
+		run = resumed.value;
+	} else {
 		// A resume point the server no longer accepts only costs a re-read from the newest event.
-		if (stop === undefined || !isRejectedToken(error)) throw error;
+		if (stop === undefined || !isRejectedToken(resumed.error)) throw resumed.error;
 		backlog = undefined;
 		stop = undefined;
 		run = await runFrom(backlog, stop);

@@ -1,6 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { settle } from '../../shared/settle';
 import type { XApi } from '../../shared/transport';
 import { getUserByUsername, isNoUserFound, lookupUsernames } from '../../shared/users';
 import type { UserReference } from '../../shared/validation';
@@ -43,12 +44,10 @@ export async function resolveUserIds(
 	}
 	let found = new Map<string, string>();
 	if (names.size) {
-		try {
-			found = await lookupUsernames(api, [...names.values()]);
-		} catch (error) {
-			// X answers with errors only when none of the names exists; they are reported below as unknown.
-			if (!isNoUserFound(error)) throw error;
-		}
+		const lookup = await settle(lookupUsernames(api, [...names.values()]));
+		if (lookup.ok) found = lookup.value;
+		// X answers with errors only when none of the names exists; they are reported below as unknown.
+		else if (!isNoUserFound(lookup.error)) throw lookup.error;
 	}
 	const unknown = [...names].filter(([key]) => !found.has(key)).map(([, name]) => name);
 	if (unknown.length) {

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { executeApi } from '../../../shared/connection';
+import { settle } from '../../../shared/settle';
 import type { XApi } from '../../../shared/transport';
 import { isXApiFailure } from '../../../shared/transport';
 import { invalidParameter, MIN_GROUP_PARTICIPANTS, parseParticipants } from '../../../shared/validation';
@@ -76,23 +77,23 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		memory.groups = memory.groups ?? {};
 		const knownConversationId = memory.groups[key];
 		if (typeof knownConversationId === 'string') {
-			try {
-				const path = `/2/dm_conversations/${knownConversationId}/messages`;
-				const result = await postMessage.call(this, api, path, text, resolvedAttachment, itemIndex);
+			const path = `/2/dm_conversations/${knownConversationId}/messages`;
+			const sent = await settle(postMessage.call(this, api, path, text, resolvedAttachment, itemIndex));
+			if (sent.ok) {
 				return [
 					{
-						...result,
+						...sent.value,
 						participant_ids: participantIds,
 						reused_existing_group: true,
 						...sentContent(text, resolvedAttachment),
 					},
 				];
-			} catch (error) {
-				// Only a definite refusal (group gone, no longer a member) makes a new group safe to create.
-				const refused = isXApiFailure(error) && (error.kind === 'forbidden' || error.kind === 'not-found');
-				if (!refused) throw error;
-				delete memory.groups[key];
 			}
+			// Only a definite refusal (group gone, no longer a member) makes a new group safe to create.
+			const { error } = sent;
+			const refused = isXApiFailure(error) && (error.kind === 'forbidden' || error.kind === 'not-found');
+			if (!refused) throw error;
+			delete memory.groups[key];
 		}
 	}
 
