@@ -1,10 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { executeApi } from '../../../shared/connection';
+import { isRecord } from '../../../shared/models';
 import { settle } from '../../../shared/settle';
 import type { XApi } from '../../../shared/transport';
 import { isXApiFailure } from '../../../shared/transport';
 import { invalidParameter, MIN_GROUP_PARTICIPANTS, parseParticipants } from '../../../shared/validation';
+import type { ResolvedAttachment } from '../attachment';
 import { prepareAttachment, readText, resolveAttachment } from '../attachment';
 import { attachmentProperties, optionsCollection, textProperty } from '../common';
 import { resolveUserIds } from '../recipients';
@@ -41,8 +43,13 @@ export const description: INodeProperties[] = [
 	]),
 ];
 
-interface GroupMemory extends IDataObject {
-	groups: IDataObject;
+/** The groups this workflow created, by participants and credential (static data: kept in active executions). */
+function rememberedGroups(this: IExecuteFunctions): IDataObject {
+	const memory = this.getWorkflowStaticData('node');
+	if (isRecord(memory.groups)) return memory.groups;
+	const groups: IDataObject = {};
+	memory.groups = groups;
+	return groups;
 }
 
 function groupKey(this: IExecuteFunctions, api: XApi, participantIds: string[]): string {
@@ -50,6 +57,15 @@ function groupKey(this: IExecuteFunctions, api: XApi, participantIds: string[]):
 	const credentialId = this.getNode().credentials?.[credentialType]?.id ?? 'default';
 	const sortedIds = [...participantIds].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0));
 	return `${credentialType}:${credentialId}:${sortedIds.join(',')}`;
+}
+
+function groupOutput(
+	participantIds: string[],
+	reused: boolean,
+	text: string | undefined,
+	attachment: ResolvedAttachment,
+): IDataObject {
+	return { participant_ids: participantIds, reused_existing_group: reused, ...sentContent(text, attachment) };
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
@@ -71,29 +87,19 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const resolvedAttachment = await resolveAttachment.call(this, api, attachment, itemIndex);
 	const message = messageBody(text, resolvedAttachment.mediaId);
 
-	const memory = this.getWorkflowStaticData('node') as GroupMemory;
+	const groups = reuseExistingGroup ? rememberedGroups.call(this) : undefined;
 	const key = groupKey.call(this, api, participantIds);
-	if (reuseExistingGroup) {
-		memory.groups = memory.groups ?? {};
-		const knownConversationId = memory.groups[key];
+	if (groups) {
+		const knownConversationId = groups[key];
 		if (typeof knownConversationId === 'string') {
 			const path = `/2/dm_conversations/${knownConversationId}/messages`;
 			const sent = await settle(postMessage.call(this, api, path, text, resolvedAttachment, itemIndex));
-			if (sent.ok) {
-				return [
-					{
-						...sent.value,
-						participant_ids: participantIds,
-						reused_existing_group: true,
-						...sentContent(text, resolvedAttachment),
-					},
-				];
-			}
+			if (sent.ok) return [{ ...sent.value, ...groupOutput(participantIds, true, text, resolvedAttachment) }];
 			// Only a definite refusal (group gone, no longer a member) makes a new group safe to create.
 			const { error } = sent;
 			const refused = isXApiFailure(error) && (error.kind === 'forbidden' || error.kind === 'not-found');
 			if (!refused) throw error;
-			delete memory.groups[key];
+			delete groups[key];
 		}
 	}
 
@@ -103,13 +109,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		message,
 	});
 	const result = sendResult.call(this, body, itemIndex);
-	if (reuseExistingGroup) memory.groups[key] = result.dm_conversation_id;
-	return [
-		{
-			...result,
-			participant_ids: participantIds,
-			reused_existing_group: false,
-			...sentContent(text, resolvedAttachment),
-		},
-	];
+	if (groups) groups[key] = result.dm_conversation_id;
+	return [{ ...result, ...groupOutput(participantIds, false, text, resolvedAttachment) }];
 }
