@@ -21,7 +21,7 @@ export async function searchConversationPartners(
 			results.push({
 				name: userLabel(page.users, id),
 				value: id,
-				url: user ? `https://x.com/${user.username}` : undefined,
+				url: user?.username ? `https://x.com/${user.username}` : undefined,
 			});
 		}
 	}
