@@ -8,6 +8,8 @@
  * Event ids are 64-bit snowflakes. They are compared as BigInt because JavaScript numbers lose precision above 2^53.
  */
 
+import { isRecord } from '../shared/models/json';
+
 /** X snowflake epoch (2010-11-04T01:42:54.657Z); the top 41 bits of an id are milliseconds since then. */
 export const SNOWFLAKE_EPOCH_MS = 1288834974657;
 
@@ -135,22 +137,22 @@ export function advanceCursor(cursor: DmCursor, passedIds: string[]): DmCursor {
 
 /** Validates a cursor read back from static data; anything malformed reads as "no cursor" (first run again). */
 export function parseCursor(value: unknown): DmCursor | undefined {
-	if (typeof value !== 'object' || value === null) return undefined;
-	const { newest, floor, seen } = value as Record<string, unknown>;
+	if (!isRecord(value)) return undefined;
+	const { newest, floor, seen } = value;
 	if (!isEventId(newest) || !isEventId(floor) || !Array.isArray(seen)) return undefined;
 	if (compareIds(floor, newest) > 0) return undefined;
 	return advanceCursor({ newest, floor, seen: seen.filter(isEventId) }, []);
 }
 
 function parseStop(value: unknown): ResumeStop | undefined {
-	if (typeof value !== 'object' || value === null) return undefined;
-	const { token, above } = value as Record<string, unknown>;
+	if (!isRecord(value)) return undefined;
+	const { token, above } = value;
 	return typeof token === 'string' && token !== '' && isEventId(above) ? { token, above } : undefined;
 }
 
 export function parseBacklog(value: unknown): DmBacklog | undefined {
-	if (typeof value !== 'object' || value === null) return undefined;
-	const { key, stops, edge } = value as Record<string, unknown>;
+	if (!isRecord(value)) return undefined;
+	const { key, stops, edge } = value;
 	if (typeof key !== 'string' || !Array.isArray(stops)) return undefined;
 	const valid = stops.map(parseStop).filter((stop): stop is ResumeStop => stop !== undefined);
 	const backlog: DmBacklog = { key, stops: valid.slice(-MAX_BACKLOG_STOPS) };

@@ -1,4 +1,4 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { DmEvent } from '../shared/models';
 
 /** The client-side filters, with every user already resolved to an id. */
 export interface EventFilter {
@@ -9,11 +9,11 @@ export interface EventFilter {
 	senderIds?: Set<string>;
 }
 
-export function matchesFilter(event: IDataObject, filter: EventFilter): boolean {
-	const eventType = String(event.event_type ?? '');
+export function matchesFilter(event: DmEvent, filter: EventFilter): boolean {
+	const eventType = event.event_type;
 	// X filters by type already; checking again keeps the result right if a server ignores `event_types`.
 	if (!filter.eventTypes.includes(eventType)) return false;
-	const senderId = event.sender_id === undefined ? undefined : String(event.sender_id);
+	const senderId = event.sender_id;
 	if (filter.ownUserId !== undefined && eventType === 'MessageCreate' && senderId === filter.ownUserId) return false;
 	if (filter.senderIds && (senderId === undefined || !filter.senderIds.has(senderId))) return false;
 	return true;

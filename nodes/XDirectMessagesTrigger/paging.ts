@@ -1,7 +1,11 @@
-import type { IDataObject, IPollFunctions } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
-import { MAX_PAGE_SIZE, mergeIncludes, rateLimitResetMs, xApiRequest } from '../shared/transport';
-import { asNodeError, classifyFailure, rateLimitResetFromError } from './failures';
+import type { DmEvent, XIncludes } from '../shared/models';
+import { mergeIncludes } from '../shared/models';
+import { settle } from '../shared/settle';
+import type { XApi } from '../shared/transport';
+import { dmEventPages } from '../shared/transport';
+import { classifyFailure, rateLimitResetFromError } from './failures';
 
 /** How a run of pages ended. */
 export type RunEnd =
@@ -21,8 +25,8 @@ export interface RunOptions {
 	qs: IDataObject;
 	/** Continue an earlier run from this pagination token instead of starting at the newest event. */
 	startToken?: string;
-	/** Decides, after each page (newest first), whether paging can stop. */
-	isLastPage: (page: IDataObject[]) => boolean;
+	/** Decides, after each page (newest first, as X returned it), whether paging can stop. */
+	isLastPage: (page: DmEvent[]) => boolean;
 	/** Milliseconds this run may take (n8n's poll budget); the first page is always fetched. */
 	budgetMs?: number;
 	maxPages?: number;
@@ -30,27 +34,31 @@ export interface RunOptions {
 
 export interface PageRun {
 	/** Events as fetched, newest first, without duplicates. */
-	events: IDataObject[];
-	includes: IDataObject;
+	events: DmEvent[];
+	includes: XIncludes;
 	requests: number;
 	end: RunEnd;
 	/** Pagination token of the first page that was not fetched (for `budget`, `rateLimit` and `failed`). */
 	resumeToken?: string;
 	/** The failure of a page after the first (the first page's failure is thrown). */
-	error?: Error;
+	error?: unknown;
 	/** Epoch ms when an exhausted rate-limit window resets, if a response announced one. */
 	rateLimitResetAt?: number;
 }
 
-function headerText(headers: IDataObject, name: string): string | undefined {
-	const value = headers[name];
-	if (value === undefined || value === null) return undefined;
-	return Array.isArray(value) ? String(value[0]) : String(value);
+/** Why a run stops before the next page although the listing goes on, if it does. */
+function stopBeforeNextPage(run: PageRun, options: RunOptions, elapsedMs: number, slowestPageMs: number): RunEnd | undefined {
+	const outOfBudget = options.budgetMs !== undefined && elapsedMs + slowestPageMs >= options.budgetMs;
+	if (outOfBudget || (options.maxPages !== undefined && run.requests >= options.maxPages)) return 'budget';
+	return run.rateLimitResetAt !== undefined ? 'rateLimit' : undefined;
 }
 
-/** True when the response says no request of this group is left in the current window. */
-function windowExhausted(headers: IDataObject): boolean {
-	return headerText(headers, 'x-rate-limit-remaining') === '0';
+/** A page after the first failed: the run so far, and where to carry on. The first page's failure is thrown. */
+function failedRun(run: PageRun, error: unknown, resumeToken: string | undefined): PageRun {
+	if (run.requests === 0) throw error;
+	if (classifyFailure(error) !== 'rateLimit') return { ...run, end: 'failed', error, resumeToken };
+	const rateLimitResetAt = rateLimitResetFromError(error) ?? run.rateLimitResetAt;
+	return { ...run, end: 'rateLimit', error, resumeToken, rateLimitResetAt };
 }
 
 /**
@@ -58,58 +66,30 @@ function windowExhausted(headers: IDataObject): boolean {
  * the list ends, or the budget runs out. Requests never wait for a rate limit: a poll that hits one stops and
  * reports where it stopped, and the caller skips polls until the reset.
  */
-export async function fetchRun(this: IPollFunctions, options: RunOptions): Promise<PageRun> {
+export async function fetchRun(api: XApi, options: RunOptions): Promise<PageRun> {
 	const run: PageRun = { events: [], includes: {}, requests: 0, end: 'listEnd' };
-	const ids = new Set<string>();
 	const startedAt = Date.now();
 	let slowestPageMs = 0;
 	let token = options.startToken;
-
+	const pages = dmEventPages(api, { path: options.path, qs: options.qs, startToken: token });
 	for (;;) {
-		if (run.requests > 0) {
-			const elapsed = Date.now() - startedAt;
-			const outOfBudget = options.budgetMs !== undefined && elapsed + slowestPageMs >= options.budgetMs;
-			if (outOfBudget || (options.maxPages !== undefined && run.requests >= options.maxPages)) {
-				return { ...run, end: 'budget', resumeToken: token };
-			}
-			if (run.rateLimitResetAt !== undefined) return { ...run, end: 'rateLimit', resumeToken: token };
-		}
-		const qs: IDataObject = { ...options.qs, max_results: MAX_PAGE_SIZE };
-		if (token) qs.pagination_token = token;
-		const pageStartedAt = Date.now();
-		let body: IDataObject;
-		let headers: IDataObject;
-		try {
-			({ body, headers } = await xApiRequest.call(this, {
-				method: 'GET',
-				path: options.path,
-				qs,
-				maxRateLimitWaitSeconds: 0,
-			}));
-		} catch (error) {
-			const failure = asNodeError(this.getNode(), error);
-			if (run.requests === 0) throw failure;
-			if (classifyFailure(failure) !== 'rateLimit') return { ...run, end: 'failed', error: failure, resumeToken: token };
-			const rateLimitResetAt = rateLimitResetFromError(failure) ?? run.rateLimitResetAt;
-			return { ...run, end: 'rateLimit', error: failure, resumeToken: token, rateLimitResetAt };
-		}
+		const next = await settle(pages.next());
+		if (!next.ok) return failedRun(run, next.error, token);
+		if (next.value.done) return run;
+		const page = next.value.value;
 		run.requests++;
-		slowestPageMs = Math.max(slowestPageMs, Date.now() - pageStartedAt);
-		if (windowExhausted(headers)) run.rateLimitResetAt = rateLimitResetMs(headers);
-
-		const page = Array.isArray(body.data) ? (body.data as IDataObject[]) : [];
-		mergeIncludes(run.includes, body.includes as IDataObject | undefined);
-		for (const event of page) {
-			const id = String(event.id);
-			// Events arriving while paging shift the pages, so one event can show up twice.
-			if (ids.has(id)) continue;
-			ids.add(id);
-			run.events.push(event);
+		slowestPageMs = Math.max(slowestPageMs, page.elapsedMs);
+		if (page.rateLimit.exhausted) run.rateLimitResetAt = page.rateLimit.resetAtMs;
+		run.events.push(...page.newEvents);
+		mergeIncludes(run.includes, page.includes);
+		if (options.isLastPage(page.events)) return { ...run, end: 'stopped' };
+		if (page.nextToken === undefined) return { ...run, end: 'listEnd' };
+		token = page.nextToken;
+		const stop = stopBeforeNextPage(run, options, Date.now() - startedAt, slowestPageMs);
+		if (stop) {
+			// The page iterator requests nothing more once it is closed.
+			await pages.return();
+			return { ...run, end: stop, resumeToken: token };
 		}
-		if (options.isLastPage(page)) return { ...run, end: 'stopped' };
-		const meta = (body.meta as IDataObject | undefined) ?? {};
-		const next = typeof meta.next_token === 'string' && meta.next_token !== '' ? meta.next_token : undefined;
-		if (page.length === 0 || next === undefined) return { ...run, end: 'listEnd' };
-		token = next;
 	}
 }

@@ -57,28 +57,35 @@ function parseSenders(ctx: IPollFunctions, value: unknown): UserReference[] {
 	return senders;
 }
 
-export function readSettings(ctx: IPollFunctions): TriggerSettings {
-	const scope = String(ctx.getNodeParameter('scope', 'all')) as TriggerSettings['scope'];
-	const settings: Partial<TriggerSettings> = { scope };
+type Scope = TriggerSettings['scope'];
+const SCOPES: Scope[] = ['all', 'participant', 'conversation'];
+const FIRST_POLL_MODES: FirstPollMode[] = ['recordOnly', 'lastEvents', 'lastHours'];
+
+/** The scope and the user or conversation it names. */
+function readScope(ctx: IPollFunctions): Pick<TriggerSettings, 'scope' | 'participant' | 'conversationId'> {
+	const value = String(ctx.getNodeParameter('scope', 'all'));
+	const scope = SCOPES.find((entry) => entry === value);
 	if (scope === 'participant') {
-		settings.participant = parseUserLocator(ctx, ctx.getNodeParameter('participant', ''), 'User', NO_ITEM);
-	} else if (scope === 'conversation') {
-		settings.conversationId = parseConversationLocator(
-			ctx,
-			ctx.getNodeParameter('conversation', ''),
-			'Conversation',
-			NO_ITEM,
-		);
-	} else if (scope !== 'all') {
-		throw new NodeOperationError(ctx.getNode(), `Unknown value "${String(scope)}" for Scope`);
+		return { scope, participant: parseUserLocator(ctx, ctx.getNodeParameter('participant', ''), 'User', NO_ITEM) };
 	}
+	if (scope === 'conversation') {
+		const conversation = ctx.getNodeParameter('conversation', '');
+		return { scope, conversationId: parseConversationLocator(ctx, conversation, 'Conversation', NO_ITEM) };
+	}
+	if (scope === undefined) throw new NodeOperationError(ctx.getNode(), `Unknown value "${value}" for Scope`);
+	return { scope };
+}
+
+export function readSettings(ctx: IPollFunctions): TriggerSettings {
+	const settings = readScope(ctx);
 
 	const chosenTypes = parseChoices(ctx, ctx.getNodeParameter('eventTypes', [EVENT_TYPES[0]]), 'Event Types', EVENT_TYPES);
 	const eventTypes = chosenTypes.length ? chosenTypes : [...EVENT_TYPES];
 
-	const firstPoll = String(ctx.getNodeParameter('firstPoll', 'recordOnly')) as FirstPollMode;
-	if (!['recordOnly', 'lastEvents', 'lastHours'].includes(firstPoll)) {
-		throw new NodeOperationError(ctx.getNode(), `Unknown value "${firstPoll}" for On First Activation`);
+	const firstPollValue = String(ctx.getNodeParameter('firstPoll', 'recordOnly'));
+	const firstPoll = FIRST_POLL_MODES.find((mode) => mode === firstPollValue);
+	if (firstPoll === undefined) {
+		throw new NodeOperationError(ctx.getNode(), `Unknown value "${firstPollValue}" for On First Activation`);
 	}
 
 	const fieldChoices = readEventFieldChoices(ctx, (name, defaultValue) => ctx.getNodeParameter(name, defaultValue));
@@ -89,7 +96,7 @@ export function readSettings(ctx: IPollFunctions): TriggerSettings {
 	});
 
 	return {
-		...(settings as Pick<TriggerSettings, 'scope' | 'participant' | 'conversationId'>),
+		...settings,
 		eventTypes,
 		ignoreOwnMessages: ctx.getNodeParameter('ignoreOwnMessages', true) !== false,
 		senders: parseSenders(ctx, ctx.getNodeParameter('senders', '')),

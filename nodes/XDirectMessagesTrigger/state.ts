@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { isRecord } from '../shared/models/json';
 import type { DmBacklog, DmCursor } from './cursor';
 import { isEventId, parseBacklog, parseCursor } from './cursor';
 
@@ -24,9 +25,9 @@ export interface TriggerState {
 }
 
 function parseUsernames(value: unknown): Record<string, string> | undefined {
-	if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+	if (!isRecord(value)) return undefined;
 	const usernames: Record<string, string> = {};
-	for (const [name, id] of Object.entries(value as Record<string, unknown>)) {
+	for (const [name, id] of Object.entries(value)) {
 		if (/^[a-z0-9_]{1,15}$/.test(name) && isEventId(id)) usernames[name] = id;
 	}
 	return Object.keys(usernames).length ? usernames : undefined;
@@ -41,8 +42,8 @@ export function loadState(staticData: IDataObject): TriggerState {
 	const backlog = parseBacklog(staticData.backlog);
 	if (backlog) state.backlog = backlog;
 	if (typeof staticData.resetAt === 'number' && Number.isFinite(staticData.resetAt)) state.resetAt = staticData.resetAt;
-	const me = staticData.me as IDataObject | undefined;
-	if (me && typeof me.key === 'string' && isEventId(me.id)) state.me = { key: me.key, id: me.id };
+	const { me } = staticData;
+	if (isRecord(me) && typeof me.key === 'string' && isEventId(me.id)) state.me = { key: me.key, id: me.id };
 	const usernames = parseUsernames(staticData.usernames);
 	if (usernames) state.usernames = usernames;
 	return state;

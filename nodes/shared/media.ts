@@ -1,7 +1,9 @@
-import type { IBinaryData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IBinaryData, IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
-import { xApiRequest } from './transport';
+import type { ProcessingInfo } from './models';
+import { decodeMediaUpload } from './models';
+import type { XApi } from './transport';
 import { invalidParameter } from './validation';
 
 export type DmMediaCategory = 'dm_image' | 'dm_gif' | 'dm_video';
@@ -106,107 +108,87 @@ export async function prepareBinaryAttachment(
 	return { buffer, mimeType, category, size: buffer.length, fileName: binary.fileName, binaryPropertyName: name };
 }
 
-function mediaIdOf(body: IDataObject): { id: string; mediaKey?: string } {
-	const data = (body.data as IDataObject | undefined) ?? {};
-	const id = data.id ?? data.media_id_string ?? data.media_id;
-	return { id: String(id ?? ''), mediaKey: data.media_key === undefined ? undefined : String(data.media_key) };
+function mediaIdMissing(node: INode, itemIndex: number): NodeOperationError {
+	return new NodeOperationError(node, 'X did not return a media ID for the upload', { itemIndex });
 }
 
 /** Uploads prepared media through the v2 media endpoints and waits until X has processed it. */
 export async function uploadMedia(
-	this: IExecuteFunctions,
+	api: XApi,
+	node: INode,
 	media: PreparedMedia,
 	itemIndex: number,
 	maxProcessingWaitSeconds = DEFAULT_MAX_PROCESSING_WAIT_SECONDS,
 ): Promise<UploadedMedia> {
+	const wait = { api, node, itemIndex, maxWaitSeconds: maxProcessingWaitSeconds };
 	if (media.category === 'dm_image' && media.size <= ONE_SHOT_MAX_BYTES) {
-		const { body } = await xApiRequest.call(this, {
-			method: 'POST',
-			path: '/2/media/upload',
-			body: {
-				media: media.buffer.toString('base64'),
-				media_category: media.category,
-				media_type: media.mimeType,
-			},
-			itemIndex,
+		const { body } = await api.write('POST', '/2/media/upload', {
+			media: media.buffer.toString('base64'),
+			media_category: media.category,
+			media_type: media.mimeType,
 		});
-		const { id, mediaKey } = mediaIdOf(body);
-		if (!id) throw new NodeOperationError(this.getNode(), 'X did not return a media ID for the upload', { itemIndex });
-		await waitForProcessing.call(this, id, (body.data as IDataObject)?.processing_info as IDataObject, itemIndex, maxProcessingWaitSeconds);
-		return { media_id: id, media_key: mediaKey, media_category: media.category };
+		const uploaded = decodeMediaUpload(body);
+		if (!uploaded.id) throw mediaIdMissing(node, itemIndex);
+		await waitForProcessing(wait, uploaded.id, uploaded.processing_info);
+		return { media_id: uploaded.id, media_key: uploaded.media_key, media_category: media.category };
 	}
 
 	const segments = Math.ceil(media.size / CHUNK_SIZE_BYTES);
 	if (segments > MAX_SEGMENTS) {
-		throw new NodeOperationError(this.getNode(), 'The file is too large to upload in 1,000 segments', { itemIndex });
+		throw new NodeOperationError(node, 'The file is too large to upload in 1,000 segments', { itemIndex });
 	}
-	const { body: initialized } = await xApiRequest.call(this, {
-		method: 'POST',
-		path: '/2/media/upload/initialize',
-		body: { media_type: media.mimeType, total_bytes: media.size, media_category: media.category },
-		itemIndex,
-	});
-	const { id } = mediaIdOf(initialized);
-	if (!id) throw new NodeOperationError(this.getNode(), 'X did not return a media ID for the upload', { itemIndex });
+	const initialized = decodeMediaUpload(
+		(await api.write('POST', '/2/media/upload/initialize', {
+			media_type: media.mimeType,
+			total_bytes: media.size,
+			media_category: media.category,
+		})).body,
+	);
+	const { id } = initialized;
+	if (!id) throw mediaIdMissing(node, itemIndex);
 	for (let segment = 0; segment < segments; segment++) {
 		const chunk = media.buffer.subarray(segment * CHUNK_SIZE_BYTES, (segment + 1) * CHUNK_SIZE_BYTES);
-		await xApiRequest.call(this, {
-			method: 'POST',
-			path: `/2/media/upload/${id}/append`,
-			body: { media: chunk.toString('base64'), segment_index: segment },
-			itemIndex,
-		});
+		await api.write('POST', `/2/media/upload/${id}/append`, { media: chunk.toString('base64'), segment_index: segment });
 	}
-	const { body: finalized } = await xApiRequest.call(this, {
-		method: 'POST',
-		path: `/2/media/upload/${id}/finalize`,
-		itemIndex,
-	});
-	const finalizedData = (finalized.data as IDataObject | undefined) ?? {};
-	await waitForProcessing.call(this, id, finalizedData.processing_info as IDataObject, itemIndex, maxProcessingWaitSeconds);
-	const mediaKey = finalizedData.media_key ?? (initialized.data as IDataObject | undefined)?.media_key;
-	return {
-		media_id: id,
-		media_key: mediaKey === undefined ? undefined : String(mediaKey),
-		media_category: media.category,
-	};
+	const finalized = decodeMediaUpload((await api.write('POST', `/2/media/upload/${id}/finalize`)).body);
+	await waitForProcessing(wait, id, finalized.processing_info);
+	return { media_id: id, media_key: finalized.media_key ?? initialized.media_key, media_category: media.category };
+}
+
+interface ProcessingWait {
+	api: XApi;
+	node: INode;
+	itemIndex: number;
+	maxWaitSeconds: number;
 }
 
 async function waitForProcessing(
-	this: IExecuteFunctions,
+	{ api, node, itemIndex, maxWaitSeconds }: ProcessingWait,
 	mediaId: string,
-	initialInfo: IDataObject | undefined,
-	itemIndex: number,
-	maxWaitSeconds: number,
+	initialInfo: ProcessingInfo | undefined,
 ): Promise<void> {
 	let info = initialInfo;
 	let waitedMs = 0;
 	while (info && (info.state === 'pending' || info.state === 'in_progress')) {
-		const checkAfter = Number(info.check_after_secs);
+		const checkAfter = info.check_after_secs;
 		// Follow X's hint, bounded so a bogus value neither spins nor stalls.
-		const waitMs = Math.min(30, Math.max(1, Number.isFinite(checkAfter) ? checkAfter : 1)) * 1000;
+		const waitMs = Math.min(30, Math.max(1, checkAfter !== undefined ? checkAfter : 1)) * 1000;
 		if (waitedMs + waitMs > maxWaitSeconds * 1000) {
-			throw new NodeOperationError(
-				this.getNode(),
-				`X is still processing the uploaded media after ${Math.round(waitedMs / 1000)} s`,
-				{ itemIndex, description: `Media ID ${mediaId}. Try again later with this media ID as the attachment.` },
-			);
+			throw new NodeOperationError(node, `X is still processing the uploaded media after ${Math.round(waitedMs / 1000)} s`, {
+				itemIndex,
+				description: `Media ID ${mediaId}. Try again later with this media ID as the attachment.`,
+			});
 		}
 		await sleep(waitMs);
 		waitedMs += waitMs;
-		const { body } = await xApiRequest.call(this, {
-			method: 'GET',
-			path: '/2/media/upload',
-			qs: { command: 'STATUS', media_id: mediaId },
-			itemIndex,
-		});
-		info = (body.data as IDataObject | undefined)?.processing_info as IDataObject | undefined;
+		const { body } = await api.get('/2/media/upload', { command: 'STATUS', media_id: mediaId });
+		info = decodeMediaUpload(body).processing_info;
 	}
 	if (info?.state === 'failed') {
-		const error = (info.error as IDataObject | undefined) ?? {};
+		const error = info.error ?? {};
 		throw new NodeOperationError(
-			this.getNode(),
-			`X could not process the uploaded media: ${String(error.message ?? error.name ?? 'processing failed')}`,
+			node,
+			`X could not process the uploaded media: ${error.message ?? error.name ?? 'processing failed'}`,
 			{ itemIndex, description: `Media ID ${mediaId}. Check that the file is a valid, supported image or video.` },
 		);
 	}

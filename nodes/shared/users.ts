@@ -1,48 +1,48 @@
-import type { IDataObject } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import type { XUser } from './models';
+import { decodeUser, decodeUsers, problemType } from './models';
+import type { XApi } from './transport';
+import { isXApiFailure } from './transport';
 
-import type { XApiContext, XApiRequestOptions } from './transport';
-import { xApiRequest } from './transport';
-import { ID_PATTERN } from './validation';
+/** X's limit of names per GET /2/users/by request, and of ids per GET /2/users request. */
+const MAX_USERS_PER_LOOKUP = 100;
 
-/** X's limit of names per GET /2/users/by request. */
-const MAX_USERNAMES_PER_LOOKUP = 100;
+export const USER_NAME_FIELDS = ['id', 'name', 'username'];
 
 /**
  * Looks usernames up with GET /2/users/by (up to 100 a request) and returns the IDs of those X knows, keyed by
  * lowercased username. When none of a request's names exists, X answers with errors only, which the transport raises
- * as "X could not find the user …" (see isNoUserFound).
+ * as a `not-found` failure (see isNoUserFound).
  */
-export async function lookupUsernames(
-	this: XApiContext,
-	names: string[],
-	request: Pick<XApiRequestOptions, 'itemIndex' | 'maxRateLimitWaitSeconds'> = {},
-): Promise<Map<string, string>> {
+export async function lookupUsernames(api: XApi, names: string[]): Promise<Map<string, string>> {
 	const ids = new Map<string, string>();
-	for (let start = 0; start < names.length; start += MAX_USERNAMES_PER_LOOKUP) {
-		const { body } = await xApiRequest.call(this, {
-			method: 'GET',
-			path: '/2/users/by',
-			qs: { usernames: names.slice(start, start + MAX_USERNAMES_PER_LOOKUP) },
-			...request,
-		});
-		const users = Array.isArray(body.data) ? (body.data as IDataObject[]) : [];
-		for (const user of users) {
-			if (typeof user.username === 'string' && typeof user.id === 'string' && ID_PATTERN.test(user.id)) {
-				ids.set(user.username.toLowerCase(), user.id);
-			}
-		}
+	for (let start = 0; start < names.length; start += MAX_USERS_PER_LOOKUP) {
+		const { body } = await api.get('/2/users/by', { usernames: names.slice(start, start + MAX_USERS_PER_LOOKUP) });
+		for (const user of decodeUsers(body)) ids.set(user.username.toLowerCase(), user.id);
 	}
 	return ids;
 }
 
 /** Whether an error is X's answer to a users lookup in which none of the users exists (200 with only not-found errors). */
-export function isNoUserFound(error: unknown): error is NodeApiError {
-	if (!(error instanceof NodeApiError) || String(error.httpCode) !== '404') return false;
-	const problems = (error.errorResponse as IDataObject | undefined)?.errors;
-	return (
-		Array.isArray(problems) &&
-		problems.length > 0 &&
-		problems.every((problem: IDataObject) => /resource-not-found$/.test(String(problem?.type ?? '')))
-	);
+export function isNoUserFound(error: unknown): boolean {
+	if (!isXApiFailure(error) || error.failure.kind !== 'not-found') return false;
+	const { problems } = error.failure;
+	return problems.length > 0 && problems.every((problem) => problemType(problem) === 'resource-not-found');
+}
+
+/** GET /2/users/me (with `user.fields` when given): the authenticated user, or undefined when X's answer holds none. */
+export async function getAuthenticatedUser(api: XApi, userFields?: string[]): Promise<XUser | undefined> {
+	const { body } = await api.get('/2/users/me', userFields ? { 'user.fields': userFields } : undefined);
+	return decodeUser(body);
+}
+
+/** GET /2/users/by/username/{username}: the user, or undefined when X's answer holds none. */
+export async function getUserByUsername(api: XApi, username: string): Promise<XUser | undefined> {
+	const { body } = await api.get(`/2/users/by/username/${encodeURIComponent(username)}`);
+	return decodeUser(body);
+}
+
+/** GET /2/users for up to 100 ids (the rest are not looked up). */
+export async function lookupUsersByIds(api: XApi, ids: string[]): Promise<XUser[]> {
+	const { body } = await api.get('/2/users', { ids: ids.slice(0, MAX_USERS_PER_LOOKUP), 'user.fields': USER_NAME_FIELDS });
+	return decodeUsers(body);
 }

@@ -1,53 +1,14 @@
 'use strict';
 
-// The shared transport's view of failures without a usable answer (connection resets, timeouts, refused
-// connections), and of rate limits judged on the server's clock.
+// The shared transport through n8n-core against the emulator: failures without a usable answer (connection resets,
+// timeouts, refused connections) and rate limits judged on the server's clock. The classification of network errors
+// on its own is tested in test/nodes/shared/transport/network.test.ts.
 const net = require('net');
-const path = require('path');
-const { NodeApiError } = require('n8n-workflow');
 const { startEmulator } = require('../emulator');
 const { shutdown } = require('../helpers/n8n-harness');
 const { rl, runAction, addPeople, apiRequests, credentialSetup } = require('../helpers/x-node');
 
-// axios as n8n-core resolves it: the errors below are built the way n8n-core's HTTP helper receives them.
-const { AxiosError } = require(require.resolve('axios', { paths: [path.dirname(require.resolve('n8n-core'))] }));
-const { classifyNetworkError } = require('../../dist/nodes/shared/transport');
-
-const NODE = { id: 'n', name: 'X DM', type: 'x', typeVersion: 1, position: [0, 0], parameters: {} };
-
-// What n8n-core's httpRequestWithAuthentication throws: the axios error wrapped in a NodeApiError.
-const wrapped = (message, code) => new NodeApiError(NODE, new AxiosError(message, code));
-
 afterAll(() => shutdown());
-
-describe('classifyNetworkError', () => {
-	test('n8n drops .cause, but the axios code survives and decides', () => {
-		const reset = wrapped('socket hang up', 'ECONNRESET');
-		expect(reset.cause).toBeUndefined();
-		expect(classifyNetworkError(reset)).toEqual({ kind: 'reset', code: 'ECONNRESET' });
-		expect(classifyNetworkError(wrapped('timeout of 200ms exceeded', 'ECONNABORTED'))).toEqual({ kind: 'timeout', code: 'ECONNABORTED' });
-		expect(classifyNetworkError(wrapped('connect ECONNREFUSED 127.0.0.1:9', 'ECONNREFUSED'))).toEqual({ kind: 'refused', code: 'ECONNREFUSED' });
-		expect(classifyNetworkError(wrapped('getaddrinfo ENOTFOUND api.x.invalid', 'ENOTFOUND'))).toEqual({ kind: 'dns', code: 'ENOTFOUND' });
-		expect(classifyNetworkError(wrapped('canceled', 'ERR_CANCELED'))).toEqual({ kind: 'cancelled', code: 'ERR_CANCELED' });
-	});
-
-	test('a code is trusted over a misleading text', () => {
-		expect(classifyNetworkError(wrapped('request timed out while connecting', 'ECONNREFUSED')).kind).toBe('refused');
-	});
-
-	test('a response cut short (ERR_BAD_RESPONSE "stream has been aborted") is a reset; other bad responses are unknown', () => {
-		expect(classifyNetworkError(wrapped('stream has been aborted', 'ERR_BAD_RESPONSE'))).toEqual({ kind: 'reset', code: 'ERR_BAD_RESPONSE' });
-		expect(classifyNetworkError(wrapped('maxContentLength size of 10 exceeded', 'ERR_BAD_RESPONSE')).kind).toBe('unknown');
-		expect(classifyNetworkError(wrapped('Request failed with status code 400', 'ERR_BAD_REQUEST')).kind).toBe('unknown');
-	});
-
-	test('codes kept in errorResponse, cause or a plain error are found too', () => {
-		expect(classifyNetworkError(new NodeApiError(NODE, { code: 'ECONNRESET', message: 'something broke' })).kind).toBe('reset');
-		expect(classifyNetworkError(new TypeError('fetch failed', { cause: { code: 'ETIMEDOUT' } })).kind).toBe('timeout');
-		expect(classifyNetworkError(Object.assign(new Error('x'), { code: 'EHOSTUNREACH' })).kind).toBe('unreachable');
-		expect(classifyNetworkError(new Error('no idea'))).toEqual({ kind: 'unknown' });
-	});
-});
 
 describe('through n8n-core against the emulator', () => {
 	let emu;

@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { toNodeError } from '../../shared/errors';
 import * as conversation from './conversation';
 import * as event from './event';
 import * as message from './message';
-import { toNodeError } from './common';
 
 type OperationExecute = (this: IExecuteFunctions, itemIndex: number) => Promise<IDataObject[]>;
 
@@ -50,11 +50,12 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			const results = await execute.call(this, itemIndex);
 			for (const json of results) returnData.push({ json, pairedItem: { item: itemIndex } });
 		} catch (error) {
+			const nodeError = toNodeError(this.getNode(), error, itemIndex);
 			if (this.continueOnFail()) {
-				returnData.push({ json: errorJson(error), pairedItem: { item: itemIndex } });
+				returnData.push({ json: errorJson(nodeError), pairedItem: { item: itemIndex } });
 				continue;
 			}
-			throw toNodeError.call(this, error, itemIndex);
+			throw nodeError;
 		}
 	}
 	return [returnData];

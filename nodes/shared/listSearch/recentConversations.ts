@@ -1,6 +1,12 @@
-import type { IDataObject, ILoadOptionsFunctions } from 'n8n-workflow';
+import type { ILoadOptionsFunctions, INode } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
-import { getAuthenticatedUser, xApiRequest } from '../transport';
+import { listSearchApi } from '../connection';
+import { toNodeError } from '../errors';
+import type { DmEvent, XUser } from '../models';
+import type { DmEventPage, XApi } from '../transport';
+import { dmEventPages } from '../transport';
+import { getAuthenticatedUser, lookupUsersByIds, USER_NAME_FIELDS } from '../users';
 
 export interface ConversationSummary {
 	id: string;
@@ -13,29 +19,20 @@ export interface ConversationSummary {
 export interface RecentPage {
 	me: string;
 	conversations: ConversationSummary[];
-	users: Map<string, IDataObject>;
+	users: Map<string, XUser>;
 	nextToken?: string;
 }
 
-/** One page of the newest DM events, grouped by conversation (newest conversation first). */
-export async function loadRecentConversations(this: ILoadOptionsFunctions, paginationToken?: string): Promise<RecentPage> {
-	const me = String((await getAuthenticatedUser.call(this)).id);
-	const qs: IDataObject = {
-		max_results: 100,
-		'dm_event.fields': ['id', 'event_type', 'text', 'dm_conversation_id', 'sender_id', 'participant_ids'],
-		expansions: ['sender_id', 'participant_ids'],
-		'user.fields': ['id', 'name', 'username'],
-	};
-	if (paginationToken) qs.pagination_token = paginationToken;
-	const { body } = await xApiRequest.call(this, { method: 'GET', path: '/2/dm_events', qs });
-	const events = Array.isArray(body.data) ? (body.data as IDataObject[]) : [];
-	const users = new Map<string, IDataObject>();
-	const includedUsers = ((body.includes as IDataObject | undefined)?.users as IDataObject[] | undefined) ?? [];
-	for (const user of includedUsers) users.set(String(user.id), user);
+const EVENT_QUERY = {
+	'dm_event.fields': ['id', 'event_type', 'text', 'dm_conversation_id', 'sender_id', 'participant_ids'],
+	expansions: ['sender_id', 'participant_ids'],
+	'user.fields': USER_NAME_FIELDS,
+};
 
+function summarize(events: DmEvent[], me: string): ConversationSummary[] {
 	const byId = new Map<string, ConversationSummary>();
 	for (const event of events) {
-		const conversationId = typeof event.dm_conversation_id === 'string' ? event.dm_conversation_id : undefined;
+		const conversationId = event.dm_conversation_id;
 		if (!conversationId) continue;
 		let summary = byId.get(conversationId);
 		if (!summary) {
@@ -48,42 +45,53 @@ export async function loadRecentConversations(this: ILoadOptionsFunctions, pagin
 			}
 			byId.set(conversationId, summary);
 		}
-		if (summary.lastText === undefined && typeof event.text === 'string') summary.lastText = event.text;
+		if (summary.lastText === undefined && event.text !== undefined) summary.lastText = event.text;
 		if (summary.isGroup) {
-			const ids = [
-				...(event.sender_id !== undefined ? [String(event.sender_id)] : []),
-				...(Array.isArray(event.participant_ids) ? event.participant_ids.map(String) : []),
-			];
+			const ids = [...(event.sender_id !== undefined ? [event.sender_id] : []), ...(event.participant_ids ?? [])];
 			for (const id of ids) if (id !== me && !summary.userIds.includes(id)) summary.userIds.push(id);
 		}
 	}
-
-	// Partners who never wrote back are not in `includes`: look their names up in one request.
-	const unknownIds = [...new Set([...byId.values()].flatMap((summary) => summary.userIds))].filter(
-		(id) => !users.has(id),
-	);
-	if (unknownIds.length) {
-		const { body: lookup } = await xApiRequest.call(this, {
-			method: 'GET',
-			path: '/2/users',
-			qs: { ids: unknownIds.slice(0, 100), 'user.fields': ['id', 'name', 'username'] },
-		});
-		for (const user of (lookup.data as IDataObject[] | undefined) ?? []) users.set(String(user.id), user);
-	}
-
-	const meta = (body.meta as IDataObject | undefined) ?? {};
-	return {
-		me,
-		conversations: [...byId.values()],
-		users,
-		nextToken: events.length && typeof meta.next_token === 'string' ? meta.next_token : undefined,
-	};
+	return [...byId.values()];
 }
 
-export function userLabel(users: Map<string, IDataObject>, id: string): string {
+/** The first page of the listing (from the editor's pagination token): one request. */
+async function firstPage(api: XApi, startToken: string | undefined): Promise<DmEventPage> {
+	const pages = dmEventPages(api, { path: '/2/dm_events', qs: EVENT_QUERY, startToken });
+	const { value } = await pages.next();
+	await pages.return();
+	if (!value) throw new Error('The DM event listing yielded no page');
+	return value;
+}
+
+async function load(api: XApi, node: INode, paginationToken: string | undefined): Promise<RecentPage> {
+	const me = (await getAuthenticatedUser(api, USER_NAME_FIELDS))?.id;
+	if (me === undefined) throw new NodeOperationError(node, 'X did not return the authenticated user');
+	const page = await firstPage(api, paginationToken);
+	const users = new Map<string, XUser>();
+	for (const user of page.includes.users ?? []) users.set(user.id, user);
+	const conversations = summarize(page.events, me);
+
+	// Partners who never wrote back are not in `includes`: look their names up in one request.
+	const unknownIds = [...new Set(conversations.flatMap((summary) => summary.userIds))].filter((id) => !users.has(id));
+	if (unknownIds.length) {
+		for (const user of await lookupUsersByIds(api, unknownIds)) users.set(user.id, user);
+	}
+	return { me, conversations, users, nextToken: page.nextToken };
+}
+
+/** One page of the newest DM events, grouped by conversation (newest conversation first). */
+export async function loadRecentConversations(this: ILoadOptionsFunctions, paginationToken?: string): Promise<RecentPage> {
+	try {
+		return await load(listSearchApi(this), this.getNode(), paginationToken);
+	} catch (error) {
+		throw toNodeError(this.getNode(), error);
+	}
+}
+
+export function userLabel(users: Map<string, XUser>, id: string): string {
 	const user = users.get(id);
 	if (!user) return id;
-	return user.name ? `${String(user.name)} (@${String(user.username)})` : `@${String(user.username)}`;
+	return user.name ? `${user.name} (@${user.username})` : `@${user.username}`;
 }
 
 export function matches(filter: string | undefined, ...values: Array<unknown>): boolean {

@@ -8,7 +8,7 @@ export async function searchConversationPartners(
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	const page = await loadRecentConversations.call(this, paginationToken as string | undefined);
+	const page = await loadRecentConversations.call(this, paginationToken);
 	const results: INodeListSearchItems[] = [];
 	const seen = new Set<string>();
 	for (const conversation of page.conversations) {
@@ -21,7 +21,7 @@ export async function searchConversationPartners(
 			results.push({
 				name: userLabel(page.users, id),
 				value: id,
-				url: user?.username ? `https://x.com/${String(user.username)}` : undefined,
+				url: user?.username ? `https://x.com/${user.username}` : undefined,
 			});
 		}
 	}

@@ -8,7 +8,7 @@ export async function searchConversations(
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	const page = await loadRecentConversations.call(this, paginationToken as string | undefined);
+	const page = await loadRecentConversations.call(this, paginationToken);
 	const results: INodeListSearchItems[] = [];
 	for (const conversation of page.conversations) {
 		const people = conversation.userIds.map((id) => userLabel(page.users, id));

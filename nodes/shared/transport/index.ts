@@ -1,19 +1,20 @@
 // The transport's public API: callers import the folder, so the split into files stays an internal matter.
-export type { XApiContext, XApiRequestOptions, XApiResponse } from './types';
-export { OAUTH1_CREDENTIAL_TYPE, OAUTH2_CREDENTIAL_TYPE } from './types';
-export {
-	DEFAULT_BASE_URL,
-	DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS,
-	DEFAULT_TIMEOUT_SECONDS,
-	encodeQuery,
-	getAuthenticatedUser,
-	getCredentialType,
-	readParameter,
-	xApiRequest,
-} from './request';
-export { buildApiError, requiredScopes } from './errors';
+// It knows nothing of the nodes' parameters: callers pass the connection (context + credential type) and a policy.
+export type { XApi } from './client';
+export { createXApi } from './client';
+export { DEFAULT_BASE_URL } from './credentials';
+export { requiredScopes } from './classify';
+export type { ForbiddenReason, RequestLine, XFailure, XFailureKind } from './failure';
+export { isXApiFailure, XApiFailure } from './failure';
 export type { NetworkFailureKind } from './network';
 export { classifyNetworkError } from './network';
-export { rateLimitResetMs } from './rate-limits';
-export type { PaginateOptions, PaginateResult } from './pagination';
-export { MAX_PAGE_SIZE, mergeIncludes, paginateDmEvents } from './pagination';
+export type { DmEventPage, PageQuery } from './pages';
+export { dmEventPages, MAX_PAGE_SIZE } from './pages';
+export type { RequestLimits, RequestPolicy, RetryMode } from './policy';
+export { DEFAULT_LIMITS, DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS, DEFAULT_TIMEOUT_SECONDS } from './policy';
+export type { RateLimitState } from './rate-limits';
+export { rateLimitResetMs, readRateLimit } from './rate-limits';
+export { xApiRequest } from './request';
+export { encodeQuery } from './send';
+export type { XApiConnection, XApiContext, XApiRequest, XApiResponse, XCredentialType } from './types';
+export { OAUTH1_CREDENTIAL_TYPE, OAUTH2_CREDENTIAL_TYPE } from './types';

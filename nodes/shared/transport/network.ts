@@ -1,3 +1,5 @@
+import { isRecord } from '../models/json';
+
 /** What went wrong when no HTTP answer arrived. */
 export type NetworkFailureKind = 'timeout' | 'reset' | 'refused' | 'dns' | 'unreachable' | 'cancelled' | 'unknown';
 
@@ -29,21 +31,11 @@ const TEXT_KINDS: Array<[RegExp, NetworkFailureKind]> = [
 	[/^canceled$|ERR_CANCELED/i, 'cancelled'],
 ];
 
-interface ErrorFields {
-	code?: unknown;
-	httpCode?: unknown;
-	message?: unknown;
-	messages?: unknown;
-	cause?: unknown;
-	errorResponse?: unknown;
-	reason?: unknown;
-	context?: unknown;
-}
-
 /**
  * Classifies a request that failed without an HTTP answer. n8n's NodeApiError drops `.cause`, but the original
  * code survives in other places: NodeApiError copies an axios error's `code` into `httpCode`, and errors built from
- * plain objects keep them in `errorResponse`. Codes are trusted first, message texts only as a fallback.
+ * plain objects keep them in `errorResponse`. Codes are trusted first, message texts only as a fallback: this is the
+ * one place that reads the text of a network error, and it does so once, inside the transport.
  */
 export function classifyNetworkError(error: unknown): { kind: NetworkFailureKind; code?: string } {
 	const codes: string[] = [];
@@ -52,15 +44,14 @@ export function classifyNetworkError(error: unknown): { kind: NetworkFailureKind
 	const pending: unknown[] = [error];
 	while (pending.length && seen.size < 20) {
 		const current = pending.shift();
-		if (!current || typeof current !== 'object' || seen.has(current)) continue;
+		if (!isRecord(current) || seen.has(current)) continue;
 		seen.add(current);
-		const fields = current as ErrorFields;
-		for (const value of [fields.code, fields.httpCode]) {
+		for (const value of [current.code, current.httpCode]) {
 			if (typeof value === 'string' && /^E[A-Z_]+$|^ERR_[A-Z_]+$/.test(value)) codes.push(value);
 		}
-		if (Array.isArray(fields.messages)) texts.push(...fields.messages.map(String));
-		if (typeof fields.message === 'string') texts.push(fields.message);
-		pending.push(fields.cause, fields.errorResponse, fields.reason, fields.context);
+		if (Array.isArray(current.messages)) texts.push(...current.messages.map(String));
+		if (typeof current.message === 'string') texts.push(current.message);
+		pending.push(current.cause, current.errorResponse, current.reason, current.context);
 	}
 	const known = codes.find((code) => CODE_KINDS[code] !== undefined);
 	if (known) return { kind: CODE_KINDS[known], code: known };
@@ -68,25 +59,6 @@ export function classifyNetworkError(error: unknown): { kind: NetworkFailureKind
 		for (const [pattern, kind] of TEXT_KINDS) if (pattern.test(text)) return { kind, code: codes[0] };
 	}
 	return { kind: 'unknown', code: codes[0] };
-}
-
-export function networkFailureText(kind: NetworkFailureKind): string {
-	switch (kind) {
-		case 'timeout':
-			return 'the request timed out';
-		case 'reset':
-			return 'the connection was reset';
-		case 'refused':
-			return 'the connection was refused';
-		case 'dns':
-			return 'the host name could not be resolved';
-		case 'unreachable':
-			return 'the host is unreachable';
-		case 'cancelled':
-			return 'the request was cancelled';
-		default:
-			return 'the request failed before a response arrived';
-	}
 }
 
 // The connection was never made, so X cannot have seen the request: safe to repeat even for POSTs.

@@ -36,3 +36,16 @@ export function serverNowMs(headers: IDataObject): number {
 	const date = Date.parse(headerValue(headers, 'date') ?? '');
 	return Number.isFinite(date) ? date : Date.now();
 }
+
+/** What a successful answer says about the rate-limit window of its endpoint. */
+export interface RateLimitState {
+	/** No request of this group is left in the current 15-minute window: the next one would get a 429. */
+	exhausted: boolean;
+	/** When the exhausted window resets (epoch ms), if the server said so. */
+	resetAtMs?: number;
+}
+
+export function readRateLimit(headers: IDataObject): RateLimitState {
+	const exhausted = headerValue(headers, 'x-rate-limit-remaining') === '0';
+	return exhausted ? { exhausted, resetAtMs: rateLimitResetMs(headers) } : { exhausted };
+}

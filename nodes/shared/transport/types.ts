@@ -1,18 +1,31 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	IHttpRequestMethods,
-	ILoadOptionsFunctions,
-	IPollFunctions,
-} from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
 
-// Shared by the request loop and the error messages; kept apart so that errors.ts needs nothing from request.ts.
-export type XApiContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions;
+/**
+ * What the transport needs of an n8n context (IExecuteFunctions, IPollFunctions and ILoadOptionsFunctions all have
+ * it): the credential, and n8n's helpers that sign a request with it and refresh an OAuth2 token. The helpers are
+ * called with the context as `this`.
+ */
+export interface XApiContext {
+	getCredentials(type: string, itemIndex?: number): Promise<ICredentialDataDecryptedObject>;
+	helpers: {
+		httpRequestWithAuthentication(credentialsType: string, requestOptions: IHttpRequestOptions): Promise<unknown>;
+		refreshOAuth2Token(credentialsType: string): Promise<unknown>;
+	};
+}
 
 export const OAUTH2_CREDENTIAL_TYPE = 'xDmOAuth2Api';
 export const OAUTH1_CREDENTIAL_TYPE = 'xDmOAuth1Api';
+export type XCredentialType = typeof OAUTH2_CREDENTIAL_TYPE | typeof OAUTH1_CREDENTIAL_TYPE;
 
-export interface XApiRequestOptions {
+/** Who makes the requests: the caller decides which credential is used. */
+export interface XApiConnection {
+	context: XApiContext;
+	credentialType: XCredentialType;
+	/** Item the credential is read for (n8n resolves expressions in credentials per item). */
+	itemIndex?: number;
+}
+
+export interface XApiRequest {
 	method: IHttpRequestMethods;
 	/** Path below the base URL, starting with `/2/`. */
 	path: string;
@@ -20,13 +33,6 @@ export interface XApiRequestOptions {
 	qs?: IDataObject;
 	/** JSON body. */
 	body?: IDataObject;
-	itemIndex?: number;
-	/** The request creates a DM: an unknown outcome is reported as "may or may not have been sent". */
-	isSend?: boolean;
-	/** Overrides the node's "Max Rate-Limit Wait" option (seconds, 0 = never wait). */
-	maxRateLimitWaitSeconds?: number;
-	/** Overrides the node's "Timeout" option. */
-	timeoutMs?: number;
 }
 
 export interface XApiResponse {

@@ -1,20 +1,17 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeApiError, updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
+import { executeApi } from '../../../shared/connection';
+import { isRecord } from '../../../shared/models';
 import { attachmentProperties, optionsCollection, requestOptions, textProperty } from '../../../shared/properties';
-import { getCredentialType, xApiRequest } from '../../../shared/transport';
+import { settle } from '../../../shared/settle';
+import type { XApi } from '../../../shared/transport';
+import { isXApiFailure } from '../../../shared/transport';
 import { invalidParameter, MIN_GROUP_PARTICIPANTS, parseParticipants } from '../../../shared/validation';
-import {
-	messageBody,
-	postMessage,
-	prepareAttachment,
-	readText,
-	resolveAttachment,
-	resolveUserIds,
-	sendResult,
-	sentContent,
-	toNodeError,
-} from '../common';
+import type { ResolvedAttachment } from '../attachment';
+import { prepareAttachment, readText, resolveAttachment } from '../attachment';
+import { resolveUserIds } from '../recipients';
+import { messageBody, postMessage, sendResult, sentContent } from '../send';
 
 const properties: INodeProperties[] = [
 	{
@@ -47,15 +44,29 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['conversation'], operation: ['createGroup'] } }, properties);
 
-interface GroupMemory extends IDataObject {
-	groups: IDataObject;
+/** The groups this workflow created, by participants and credential (static data: kept in active executions). */
+function rememberedGroups(this: IExecuteFunctions): IDataObject {
+	const memory = this.getWorkflowStaticData('node');
+	if (isRecord(memory.groups)) return memory.groups;
+	const groups: IDataObject = {};
+	memory.groups = groups;
+	return groups;
 }
 
-function groupKey(this: IExecuteFunctions, participantIds: string[], itemIndex: number): string {
-	const credentialType = getCredentialType(this, itemIndex);
+function groupKey(this: IExecuteFunctions, api: XApi, participantIds: string[]): string {
+	const { credentialType } = api.connection;
 	const credentialId = this.getNode().credentials?.[credentialType]?.id ?? 'default';
 	const sortedIds = [...participantIds].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0));
 	return `${credentialType}:${credentialId}:${sortedIds.join(',')}`;
+}
+
+function groupOutput(
+	participantIds: string[],
+	reused: boolean,
+	text: string | undefined,
+	attachment: ResolvedAttachment,
+): IDataObject {
+	return { participant_ids: participantIds, reused_existing_group: reused, ...sentContent(text, attachment) };
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
@@ -64,7 +75,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const text = readText.call(this, itemIndex, attachment);
 	const reuseExistingGroup = this.getNodeParameter('options.reuseExistingGroup', itemIndex, false) === true;
 
-	const participantIds = await resolveUserIds.call(this, references, itemIndex);
+	const api = executeApi(this, itemIndex);
+	const participantIds = await resolveUserIds.call(this, api, references, itemIndex);
 	if (participantIds.length < MIN_GROUP_PARTICIPANTS) {
 		throw invalidParameter(
 			this,
@@ -73,51 +85,31 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			`A group needs at least ${MIN_GROUP_PARTICIPANTS} participants besides you.`,
 		);
 	}
-	const resolvedAttachment = await resolveAttachment.call(this, attachment, itemIndex);
+	const resolvedAttachment = await resolveAttachment.call(this, api, attachment, itemIndex);
 	const message = messageBody(text, resolvedAttachment.mediaId);
 
-	const memory = this.getWorkflowStaticData('node') as GroupMemory;
-	const key = groupKey.call(this, participantIds, itemIndex);
-	if (reuseExistingGroup) {
-		memory.groups = memory.groups ?? {};
-		const knownConversationId = memory.groups[key];
+	const groups = reuseExistingGroup ? rememberedGroups.call(this) : undefined;
+	const key = groupKey.call(this, api, participantIds);
+	if (groups) {
+		const knownConversationId = groups[key];
 		if (typeof knownConversationId === 'string') {
-			try {
-				const path = `/2/dm_conversations/${knownConversationId}/messages`;
-				const result = await postMessage.call(this, path, text, resolvedAttachment, itemIndex);
-				return [
-					{
-						...result,
-						participant_ids: participantIds,
-						reused_existing_group: true,
-						...sentContent(text, resolvedAttachment),
-					},
-				];
-			} catch (error) {
-				// Only a definite refusal (group gone, no longer a member) makes a new group safe to create.
-				const refused =
-					error instanceof NodeApiError && ['403', '404'].includes(String(error.httpCode ?? ''));
-				if (!refused) throw toNodeError.call(this, error, itemIndex);
-				delete memory.groups[key];
-			}
+			const path = `/2/dm_conversations/${knownConversationId}/messages`;
+			const sent = await settle(postMessage.call(this, api, path, text, resolvedAttachment, itemIndex));
+			if (sent.ok) return [{ ...sent.value, ...groupOutput(participantIds, true, text, resolvedAttachment) }];
+			// Only a definite refusal (group gone, no longer a member) makes a new group safe to create.
+			const { error } = sent;
+			const refused = isXApiFailure(error) && (error.kind === 'forbidden' || error.kind === 'not-found');
+			if (!refused) throw error;
+			delete groups[key];
 		}
 	}
 
-	const { body } = await xApiRequest.call(this, {
-		method: 'POST',
-		path: '/2/dm_conversations',
-		body: { conversation_type: 'Group', participant_ids: participantIds, message },
-		itemIndex,
-		isSend: true,
+	const { body } = await api.send('/2/dm_conversations', {
+		conversation_type: 'Group',
+		participant_ids: participantIds,
+		message,
 	});
 	const result = sendResult.call(this, body, itemIndex);
-	if (reuseExistingGroup) memory.groups[key] = result.dm_conversation_id;
-	return [
-		{
-			...result,
-			participant_ids: participantIds,
-			reused_existing_group: false,
-			...sentContent(text, resolvedAttachment),
-		},
-	];
+	if (groups) groups[key] = result.dm_conversation_id;
+	return [{ ...result, ...groupOutput(participantIds, false, text, resolvedAttachment) }];
 }

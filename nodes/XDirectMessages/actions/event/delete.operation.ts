@@ -1,8 +1,9 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { executeApi } from '../../../shared/connection';
+import { decodeDeleted } from '../../../shared/models';
 import { eventIdProperty, optionsCollection, requestOptions } from '../../../shared/properties';
-import { xApiRequest } from '../../../shared/transport';
 import { readEventId } from './shared';
 
 export const description = updateDisplayOptions({ show: { resource: ['event'], operation: ['delete'] } }, [
@@ -12,7 +13,6 @@ export const description = updateDisplayOptions({ show: { resource: ['event'], o
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const eventId = readEventId.call(this, itemIndex);
-	const { body } = await xApiRequest.call(this, { method: 'DELETE', path: `/2/dm_events/${eventId}`, itemIndex });
-	const data = (body.data as IDataObject | undefined) ?? {};
-	return [{ dm_event_id: eventId, deleted: data.deleted === true }];
+	const { body } = await executeApi(this, itemIndex).write('DELETE', `/2/dm_events/${eventId}`);
+	return [{ dm_event_id: eventId, deleted: decodeDeleted(body) }];
 }

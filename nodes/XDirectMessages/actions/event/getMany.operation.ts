@@ -1,8 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { executeApi } from '../../../shared/connection';
 import { EVENT_TYPES } from '../../../shared/event-query';
 import { parseConversationLocator, parseUserLocator } from '../../../shared/locators';
+import type { DmEvent, XIncludes } from '../../../shared/models';
+import { mergeIncludes } from '../../../shared/models';
 import {
 	eventFieldProperties,
 	eventTypesProperty,
@@ -10,9 +13,10 @@ import {
 	requestOptions,
 	scopeProperties,
 } from '../../../shared/properties';
-import { paginateDmEvents } from '../../../shared/transport';
+import type { XApi } from '../../../shared/transport';
+import { dmEventPages } from '../../../shared/transport';
 import { invalidParameter, validateLimit } from '../../../shared/validation';
-import { resolveUser } from '../common';
+import { resolveUser } from '../recipients';
 import { eventOutput, readChoices, readEventQuery } from './shared';
 
 const properties: INodeProperties[] = [
@@ -41,12 +45,14 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['event'], operation: ['getMany'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
-	const scope = this.getNodeParameter('scope', itemIndex, 'all') as string;
+	const scope = this.getNodeParameter('scope', itemIndex, 'all');
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) === true;
 	const limit = returnAll ? undefined : validateLimit(this, this.getNodeParameter('limit', itemIndex, 50), itemIndex);
 	const qs = readEventQuery.call(this, itemIndex, readChoices.call(this, 'eventTypes', 'Event Types', EVENT_TYPES, itemIndex));
 
 	let path: string;
+	let client: XApi | undefined;
+	const api = () => (client ??= executeApi(this, itemIndex));
 	if (scope === 'all') {
 		path = '/2/dm_events';
 	} else if (scope === 'conversation') {
@@ -54,12 +60,17 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		path = `/2/dm_conversations/${conversationId}/dm_events`;
 	} else if (scope === 'participant') {
 		const reference = parseUserLocator(this, this.getNodeParameter('participant', itemIndex), 'User', itemIndex);
-		const user = await resolveUser.call(this, reference, itemIndex);
+		const user = await resolveUser.call(this, api(), reference, itemIndex);
 		path = `/2/dm_conversations/with/${user.id}/dm_events`;
 	} else {
-		throw invalidParameter(this, itemIndex, `Scope: unknown value "${scope}"`);
+		throw invalidParameter(this, itemIndex, `Scope: unknown value "${String(scope)}"`);
 	}
 
-	const { events, includes } = await paginateDmEvents.call(this, { path, qs, limit, itemIndex });
+	const events: DmEvent[] = [];
+	const includes: XIncludes = {};
+	for await (const page of dmEventPages(api(), { path, qs, limit })) {
+		events.push(...page.newEvents);
+		mergeIncludes(includes, page.includes);
+	}
 	return eventOutput.call(this, events, includes, itemIndex);
 }

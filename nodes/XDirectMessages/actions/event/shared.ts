@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { buildEventQuery, readEventFieldChoices } from '../../../shared/event-query';
 import { shapeEvents } from '../../../shared/includes';
+import type { DmEvent, XIncludes } from '../../../shared/models';
 import { parseChoices, validateId } from '../../../shared/validation';
 
 export function readEventId(this: IExecuteFunctions, itemIndex: number): string {
@@ -28,8 +29,8 @@ export function readEventQuery(this: IExecuteFunctions, itemIndex: number, event
 /** One output object per event, shaped as the "Resolve Includes" parameter asks. */
 export function eventOutput(
 	this: IExecuteFunctions,
-	events: IDataObject[],
-	includes: IDataObject | undefined,
+	events: DmEvent[],
+	includes: XIncludes,
 	itemIndex: number,
 ): IDataObject[] {
 	return shapeEvents(events, includes, this.getNodeParameter('resolveIncludes', itemIndex, true) !== false);

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { executeApi } from '../../../shared/connection';
 import { parseConversationLocator } from '../../../shared/locators';
 import {
 	attachmentProperties,
@@ -9,7 +10,8 @@ import {
 	requestOptions,
 	textProperty,
 } from '../../../shared/properties';
-import { postMessage, prepareAttachment, readText, resolveAttachment, sentContent } from '../common';
+import { prepareAttachment, readText, resolveAttachment } from '../attachment';
+import { postMessage, sentContent } from '../send';
 
 const properties: INodeProperties[] = [
 	conversationPicker,
@@ -33,9 +35,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const attachment = await prepareAttachment.call(this, itemIndex);
 	const text = readText.call(this, itemIndex, attachment);
 
-	const resolvedAttachment = await resolveAttachment.call(this, attachment, itemIndex);
+	const api = executeApi(this, itemIndex);
+	const resolvedAttachment = await resolveAttachment.call(this, api, attachment, itemIndex);
 	const path = `/2/dm_conversations/${conversationId}/messages`;
-	const result = await postMessage.call(this, path, text, resolvedAttachment, itemIndex);
+	const result = await postMessage.call(this, api, path, text, resolvedAttachment, itemIndex);
 	return [
 		{
 			...result,

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { executeApi } from '../../../shared/connection';
 import { parseUserLocator } from '../../../shared/locators';
 import {
 	attachmentProperties,
@@ -9,7 +10,9 @@ import {
 	requestOptions,
 	textProperty,
 } from '../../../shared/properties';
-import { postMessage, prepareAttachment, readText, resolveAttachment, resolveUser, sentContent } from '../common';
+import { prepareAttachment, readText, resolveAttachment } from '../attachment';
+import { resolveUser } from '../recipients';
+import { postMessage, sentContent } from '../send';
 
 const properties: INodeProperties[] = [
 	recipientPicker,
@@ -26,10 +29,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const attachment = await prepareAttachment.call(this, itemIndex);
 	const text = readText.call(this, itemIndex, attachment);
 
-	const user = await resolveUser.call(this, recipient, itemIndex);
-	const resolvedAttachment = await resolveAttachment.call(this, attachment, itemIndex);
+	const api = executeApi(this, itemIndex);
+	const user = await resolveUser.call(this, api, recipient, itemIndex);
+	const resolvedAttachment = await resolveAttachment.call(this, api, attachment, itemIndex);
 	const path = `/2/dm_conversations/with/${user.id}/messages`;
-	const result = await postMessage.call(this, path, text, resolvedAttachment, itemIndex);
+	const result = await postMessage.call(this, api, path, text, resolvedAttachment, itemIndex);
 	return [
 		{
 			...result,

@@ -1,6 +1,6 @@
-'use strict';
-// Pure cursor logic, loaded from the compiled build (`npx tsc`).
-const {
+// Pure cursor logic of the trigger, free of n8n and HTTP.
+import type { DmBacklog, DmCursor } from '../../../nodes/XDirectMessagesTrigger/cursor';
+import {
 	SNOWFLAKE_EPOCH_MS,
 	LATE_WINDOW_MS,
 	MAX_SEEN_IDS,
@@ -19,11 +19,11 @@ const {
 	stopBound,
 	pushStop,
 	completeRun,
-} = require('../../dist/nodes/XDirectMessagesTrigger/cursor');
+} from '../../../nodes/XDirectMessagesTrigger/cursor';
 
 const T0 = Date.UTC(2026, 0, 1);
 /** A snowflake minted at `ms` with sequence `seq`. */
-const idAt = (ms, seq = 0) => ((BigInt(ms - SNOWFLAKE_EPOCH_MS) << 22n) + BigInt(seq)).toString();
+const idAt = (ms: number, seq = 0): string => ((BigInt(ms - SNOWFLAKE_EPOCH_MS) << 22n) + BigInt(seq)).toString();
 
 describe('id arithmetic', () => {
 	test('compares 64-bit ids exactly where numbers cannot', () => {
@@ -97,11 +97,11 @@ describe('cursor', () => {
 });
 
 describe('backlog of resume stops', () => {
-	const stop = (n) => ({ token: `TOKEN_${n}_00000000000`, above: String(1000 - n) });
+	const stop = (n: number) => ({ token: `TOKEN_${n}_00000000000`, above: String(1000 - n) });
 
 	test('push, next, complete and the edge they leave', () => {
 		const cursor = advanceCursor(emptyCursor(), ['100']);
-		let backlog = pushStop(undefined, 'a', stop(1));
+		let backlog: DmBacklog | undefined = pushStop(undefined, 'a', stop(1));
 		backlog = pushStop(backlog, 'a', stop(2));
 		expect(nextStop(backlog, 'a')).toEqual(stop(2));
 		expect(nextStop(backlog, 'b')).toBeUndefined();
@@ -120,10 +120,10 @@ describe('backlog of resume stops', () => {
 	});
 
 	test('is capped, dropping the shallowest stop, and parses defensively', () => {
-		let backlog;
+		let backlog: DmBacklog | undefined;
 		for (let i = 0; i < MAX_BACKLOG_STOPS + 5; i++) backlog = pushStop(backlog, 'k', stop(i));
-		expect(backlog.stops).toHaveLength(MAX_BACKLOG_STOPS);
-		expect(backlog.stops[0]).toEqual(stop(5));
+		expect(backlog?.stops).toHaveLength(MAX_BACKLOG_STOPS);
+		expect(backlog?.stops[0]).toEqual(stop(5));
 		expect(parseBacklog({ key: 'k', stops: [] })).toBeUndefined();
 		expect(parseBacklog({ key: 'k', stops: [stop(1), { token: 'x' }, 3], edge: 'no' })).toEqual({ key: 'k', stops: [stop(1)] });
 		expect(parseBacklog({ key: 'k', stops: [], edge: '12' })).toEqual({ key: 'k', stops: [], edge: '12' });
@@ -131,7 +131,7 @@ describe('backlog of resume stops', () => {
 });
 
 /** A page of a newest-first listing; tokens name the id the next page continues below, like the emulator's. */
-function pageOf(newestFirst, below, size) {
+function pageOf(newestFirst: string[], below: string | undefined, size: number): { ids: string[]; next?: string } {
 	const start = below === undefined ? 0 : newestFirst.findIndex((id) => compareIds(id, below) < 0);
 	const page = start < 0 ? [] : newestFirst.slice(start, start + size);
 	const more = page.length > 0 && start + size < newestFirst.length;
@@ -142,11 +142,16 @@ function pageOf(newestFirst, below, size) {
  * One poll as the trigger does it: from the deepest resume stop (or the newest event) down to the stop bound,
  * at most `maxPages` pages; emits unseen ids oldest first only when the gap is closed.
  */
-function pollOnce(state, visible, emitted, { maxPages = Infinity, key = 'listing' } = {}) {
+interface SimState {
+	cursor: DmCursor;
+	backlog: DmBacklog | undefined;
+}
+
+function pollOnce(state: SimState, visible: string[], emitted: string[], { maxPages = Infinity, key = 'listing' } = {}): SimState {
 	const newestFirst = visible.map(BigInt).sort((a, b) => (a < b ? 1 : a > b ? -1 : 0)).map(String);
 	const stop = nextStop(state.backlog, key);
 	const bound = stopBound(state.cursor, state.backlog, key);
-	let run = [];
+	let run: string[] = [];
 	let token = stop?.token;
 	let pages = 0;
 	for (;;) {
@@ -168,17 +173,25 @@ function pollOnce(state, visible, emitted, { maxPages = Infinity, key = 'listing
 	return { cursor: advanceCursor(state.cursor, fresh), backlog: completeRun(state.backlog, key, stop) };
 }
 
-function simulate({ seed, rounds, maxBurst, lateShare, maxPages }) {
+interface Simulation {
+	seed: number;
+	rounds: number;
+	maxBurst: number;
+	lateShare: number;
+	maxPages?: number;
+}
+
+function simulate({ seed, rounds, maxBurst, lateShare, maxPages }: Simulation) {
 	const random = () => {
 		seed = (seed * 1103515245 + 12345) % 2147483648;
 		return seed / 2147483648;
 	};
-	const visible = [];
-	const emitted = [];
-	let state = { cursor: emptyCursor(), backlog: undefined };
+	const visible: string[] = [];
+	const emitted: string[] = [];
+	let state: SimState = { cursor: emptyCursor(), backlog: undefined };
 	let clock = T0;
 	let seq = 0;
-	const pendingLate = [];
+	const pendingLate: string[] = [];
 	for (let round = 0; round < rounds; round++) {
 		const burst = Math.floor(random() * maxBurst);
 		for (let i = 0; i < burst; i++) {

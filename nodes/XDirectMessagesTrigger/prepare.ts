@@ -1,0 +1,90 @@
+import type { IPollFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { XApi } from '../shared/transport';
+import { getAuthenticatedUser, lookupUsernames } from '../shared/users';
+import type { UserReference } from '../shared/validation';
+import type { EventFilter } from './filters';
+import type { TriggerSettings } from './settings';
+import type { TriggerState } from './state';
+
+export interface Listing {
+	path: string;
+	/** Identifies endpoint + server-side filters, so resume points are never used on another listing. */
+	key: string;
+}
+
+export interface Prepared {
+	listing: Listing;
+	filter: EventFilter;
+	/** The saved state with refreshed caches (authenticated user, usernames). */
+	state: TriggerState;
+}
+
+function listingFor(settings: TriggerSettings, participantId: string | undefined): Listing {
+	let path = '/2/dm_events';
+	if (settings.scope === 'participant') path = `/2/dm_conversations/with/${participantId}/dm_events`;
+	if (settings.scope === 'conversation') path = `/2/dm_conversations/${settings.conversationId}/dm_events`;
+	const types = settings.query.event_types;
+	return { path, key: `${path}?event_types=${Array.isArray(types) ? types.join(',') : ''}` };
+}
+
+/** Identifies the credential in use, so a cached user id is dropped when the account changes. */
+function credentialKey(ctx: IPollFunctions, api: XApi): string {
+	const type = api.connection.credentialType;
+	const credential = ctx.getNode().credentials?.[type];
+	return `${type}:${credential?.id ?? credential?.name ?? ''}`;
+}
+
+async function resolveUsernames(
+	this: IPollFunctions,
+	api: XApi,
+	names: string[],
+	cache: Record<string, string> | undefined,
+): Promise<Record<string, string>> {
+	const resolved: Record<string, string> = {};
+	const missing: string[] = [];
+	for (const name of new Set(names)) {
+		if (cache?.[name]) resolved[name] = cache[name];
+		else missing.push(name);
+	}
+	for (const [name, id] of await lookupUsernames(api, missing)) resolved[name] = id;
+	const unknown = names.filter((name) => !resolved[name]);
+	if (unknown.length) {
+		throw new NodeOperationError(this.getNode(), `X has no user ${unknown.map((name) => `@${name}`).join(', ')}`, {
+			description: 'Check the spelling of the username, or use the user ID instead.',
+		});
+	}
+	return resolved;
+}
+
+/** The authenticated user's id, from the state while the credential is the same. */
+async function authenticatedUser(this: IPollFunctions, api: XApi, cached: TriggerState['me']): Promise<TriggerState['me']> {
+	const key = credentialKey(this, api);
+	if (cached && cached.key === key) return cached;
+	const user = await getAuthenticatedUser(api);
+	if (!user) throw new NodeOperationError(this.getNode(), 'X did not return the authenticated user (GET /2/users/me)');
+	return { key, id: user.id };
+}
+
+/** Resolves the users the settings name and the authenticated user (cached in the state) into ids. */
+export async function prepare(this: IPollFunctions, api: XApi, settings: TriggerSettings, state: TriggerState): Promise<Prepared> {
+	const references = [settings.participant, ...settings.senders].filter(
+		(reference): reference is UserReference => reference !== undefined,
+	);
+	const names = references.filter((ref) => ref.kind === 'username').map((ref) => ref.value.toLowerCase());
+	const usernames = names.length ? await resolveUsernames.call(this, api, names, state.usernames) : {};
+	const idOf = (reference: UserReference) =>
+		reference.kind === 'id' ? reference.value : usernames[reference.value.toLowerCase()];
+	const me = settings.ignoreOwnMessages ? await authenticatedUser.call(this, api, state.me) : state.me;
+
+	return {
+		listing: listingFor(settings, settings.participant && idOf(settings.participant)),
+		filter: {
+			eventTypes: settings.eventTypes,
+			ownUserId: settings.ignoreOwnMessages ? me?.id : undefined,
+			senderIds: settings.senders.length ? new Set(settings.senders.map(idOf)) : undefined,
+		},
+		state: { ...state, me, usernames: Object.keys(usernames).length ? usernames : undefined },
+	};
+}

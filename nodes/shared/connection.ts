@@ -1,0 +1,84 @@
+import type { IExecuteFunctions, ILoadOptionsFunctions, INode, IPollFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { RequestLimits, XApi, XCredentialType } from './transport';
+import {
+	createXApi,
+	DEFAULT_LIMITS,
+	DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS,
+	DEFAULT_TIMEOUT_SECONDS,
+	OAUTH1_CREDENTIAL_TYPE,
+	OAUTH2_CREDENTIAL_TYPE,
+} from './transport';
+
+/**
+ * Where the nodes' parameters become transport settings: the credential the "Authentication" parameter selects and
+ * the limits of the "Timeout" and "Max Rate-Limit Wait" options. The transport itself never reads a parameter.
+ */
+
+type Read = (name: string, fallback: unknown) => unknown;
+
+/** A parameter that cannot be read (e.g. an expression that fails) counts as not set. */
+function safely(read: Read): Read {
+	return (name, fallback) => {
+		try {
+			return read(name, fallback);
+		} catch {
+			return fallback;
+		}
+	};
+}
+
+export function credentialTypeFor(authentication: unknown): XCredentialType {
+	return authentication === 'oAuth1' ? OAUTH1_CREDENTIAL_TYPE : OAUTH2_CREDENTIAL_TYPE;
+}
+
+function seconds(value: unknown): unknown {
+	return typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+}
+
+function maxRateLimitWaitMs(node: INode, read: Read, itemIndex?: number): number {
+	const configured = read('options.maxRateLimitWait', DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS);
+	const value = seconds(configured);
+	if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+		throw new NodeOperationError(node, `Max Rate-Limit Wait must be a number of seconds >= 0, got "${String(configured)}"`, {
+			itemIndex,
+			description: '0 means: never wait, fail at once.',
+		});
+	}
+	return value * 1000;
+}
+
+function timeoutMs(node: INode, read: Read, itemIndex?: number): number {
+	const configured = read('options.timeout', DEFAULT_TIMEOUT_SECONDS);
+	const value = seconds(configured);
+	if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+		throw new NodeOperationError(node, `Timeout must be a number of seconds > 0, got "${String(configured)}"`, { itemIndex });
+	}
+	return Math.round(value * 1000);
+}
+
+/** The action node: its options apply to every request of the item. */
+export function executeApi(ctx: IExecuteFunctions, itemIndex: number): XApi {
+	const read = safely((name, fallback) => ctx.getNodeParameter(name, itemIndex, fallback));
+	const node = ctx.getNode();
+	const limits: RequestLimits = {
+		maxRateLimitWaitMs: maxRateLimitWaitMs(node, read, itemIndex),
+		timeoutMs: timeoutMs(node, read, itemIndex),
+	};
+	return createXApi({ context: ctx, credentialType: credentialTypeFor(read('authentication', 'oAuth2')), itemIndex }, limits);
+}
+
+/** The trigger never waits for a rate limit: a poll that meets one stops, and later polls skip until the reset. */
+export function pollApi(ctx: IPollFunctions): XApi {
+	const read = safely((name, fallback) => ctx.getNodeParameter(name, fallback));
+	const limits: RequestLimits = { maxRateLimitWaitMs: 0, timeoutMs: timeoutMs(ctx.getNode(), read) };
+	return createXApi({ context: ctx, credentialType: credentialTypeFor(read('authentication', 'oAuth2')) }, limits);
+}
+
+/** List search in the editor: nobody watches a list for minutes, so it fails fast instead of waiting. */
+export function listSearchApi(ctx: ILoadOptionsFunctions): XApi {
+	const read = safely((name, fallback) => ctx.getNodeParameter(name, fallback));
+	const limits: RequestLimits = { ...DEFAULT_LIMITS, maxRateLimitWaitMs: 0 };
+	return createXApi({ context: ctx, credentialType: credentialTypeFor(read('authentication', 'oAuth2')) }, limits);
+}

@@ -1,0 +1,70 @@
+import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
+
+import { isRecord } from '../models/json';
+import type { XApiConnection, XApiRequest, XApiResponse } from './types';
+
+/** One try of a request: X's answer (any status), or the error of a request that got no answer. */
+export type Attempt = { answer: XApiResponse } | { networkError: unknown };
+
+/** Encodes query parameters the way X expects: lists comma-joined without spaces, empty values omitted. */
+export function encodeQuery(qs: IDataObject | undefined): IDataObject {
+	const encoded: IDataObject = {};
+	if (!qs) return encoded;
+	for (const [key, value] of Object.entries(qs)) {
+		if (value === undefined || value === null || value === '') continue;
+		if (Array.isArray(value)) {
+			if (value.length === 0) continue;
+			encoded[key] = value.map((entry) => String(entry).trim()).join(',');
+		} else {
+			encoded[key] = String(value);
+		}
+	}
+	return encoded;
+}
+
+function toResponse(raw: unknown): XApiResponse {
+	const full = isRecord(raw) ? raw : {};
+	const body = full.body;
+	return {
+		statusCode: typeof full.statusCode === 'number' ? full.statusCode : 0,
+		headers: isRecord(full.headers) ? full.headers : {},
+		body: isRecord(body) ? body : body === undefined || body === '' ? {} : { message: String(body) },
+	};
+}
+
+/** Sends the request once through n8n (which signs it with the credential); never throws for an HTTP status. */
+export async function sendOnce(
+	connection: XApiConnection,
+	baseUrl: string,
+	request: XApiRequest,
+	timeoutMs: number,
+): Promise<Attempt> {
+	const options: IHttpRequestOptions = {
+		method: request.method,
+		url: `${baseUrl}${request.path}`,
+		qs: encodeQuery(request.qs),
+		json: true,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		timeout: timeoutMs,
+	};
+	if (request.body !== undefined) options.body = request.body;
+	const { context, credentialType } = connection;
+	try {
+		const raw: unknown = await context.helpers.httpRequestWithAuthentication.call(context, credentialType, options);
+		return { answer: toResponse(raw) };
+	} catch (error) {
+		return { networkError: error };
+	}
+}
+
+/** Asks n8n to refresh the OAuth2 token; returns the error when that failed. */
+export async function refreshToken(connection: XApiConnection): Promise<{ error: unknown } | undefined> {
+	const { context, credentialType } = connection;
+	try {
+		await context.helpers.refreshOAuth2Token.call(context, credentialType);
+		return undefined;
+	} catch (error) {
+		return { error };
+	}
+}
