@@ -1,24 +1,14 @@
 // "Continue on fail" (onError: continueRegularOutput): a failing item becomes an error item paired to its input and
 // the other items still run; without it the first failing item stops the node.
-import type { INodeParameters } from 'n8n-workflow';
-
-import { messages, rl, runAction, useEmulator } from '../fixtures/x-node';
+import { messages, runAction, sendToUser, useEmulator } from '../fixtures/x-node';
 
 const x = useEmulator();
-
-const sendTo = (recipientId: string, extra: INodeParameters = {}): INodeParameters => ({
-	resource: 'message',
-	operation: 'sendToUser',
-	recipient: rl('id', recipientId),
-	text: 'hello',
-	...extra,
-});
 
 test('API errors become error items paired to their input; the other items are sent', async () => {
 	const { people, emu } = x;
 	emu.block(people.carol.id, people.alice.id);
 	const input = [people.bob, people.carol, people.dave].map((user) => ({ json: { to: user.id } }));
-	const { error, items } = await runAction({ setup: x.auth('oAuth2'), input, continueOnFail: true, parameters: sendTo('={{ $json.to }}') });
+	const { error, items } = await runAction({ setup: x.auth('oAuth2'), input, continueOnFail: true, parameters: sendToUser('={{ $json.to }}') });
 	expect(error).toBeUndefined();
 	expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 	expect(items[1].json).toEqual({
@@ -35,7 +25,7 @@ test('without it the first failing item stops the node and the error names the i
 	const { people, emu } = x;
 	emu.block(people.carol.id, people.alice.id);
 	const input = [people.bob, people.carol, people.dave].map((user) => ({ json: { to: user.id } }));
-	const { error } = await runAction({ setup: x.auth('oAuth2'), input, parameters: sendTo('={{ $json.to }}') });
+	const { error } = await runAction({ setup: x.auth('oAuth2'), input, parameters: sendToUser('={{ $json.to }}') });
 	expect(error?.message).toBe('The recipient does not accept Direct Messages from you');
 	expect(error?.context.itemIndex).toBe(1);
 	expect(messages(emu)).toHaveLength(1);
@@ -48,7 +38,7 @@ test('with "continue on fail" each bad item becomes an error item paired to its 
 		setup: x.auth('oAuth2'),
 		input,
 		continueOnFail: true,
-		parameters: sendTo('={{ $json.to }}', { text: '={{ "for " + $json.to }}' }),
+		parameters: sendToUser('={{ $json.to }}', { text: '={{ "for " + $json.to }}' }),
 	});
 	expect(error).toBeUndefined();
 	expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);

@@ -2,11 +2,11 @@
 import type { INodeParameters } from 'n8n-workflow';
 
 import { bad } from '../fixtures/bad-input';
-import { messages, rl, runAction, useEmulator } from '../fixtures/x-node';
+import { messages, runAction, sendToUser, useEmulator } from '../fixtures/x-node';
 
 const x = useEmulator();
 
-const sendToBob = (): INodeParameters => ({ resource: 'message', operation: 'sendToUser', recipient: rl('id', x.people.bob.id), text: 'hello' });
+const sendToBob = (): INodeParameters => sendToUser(x.people.bob.id);
 
 test('OAuth2 token without dm.write: names the missing scope', async () => {
 	const { error } = await runAction({ setup: x.auth('oAuth2', { scopes: ['tweet.read', 'users.read', 'dm.read'] }), parameters: sendToBob() });
@@ -31,7 +31,7 @@ test('an OAuth1 token X does not know: reconnect', async () => {
 test('an API Base URL that is not a URL is reported before any request', async () => {
 	const setup = x.auth('oAuth2');
 	setup.data.baseUrl = 'api.x.com without scheme';
-	const { error } = await runAction({ setup, parameters: { ...sendToBob(), recipient: rl('id', bad(x.people.bob.id)) } });
+	const { error } = await runAction({ setup, parameters: sendToUser(bad(x.people.bob.id)) });
 	expect(error?.message).toContain('API Base URL');
 	expect(x.emu.requests()).toEqual([]);
 });

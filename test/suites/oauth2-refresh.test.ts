@@ -1,9 +1,9 @@
 // The OAuth2 refresh flow, run by n8n-core: an expired access token is refreshed once and the request repeated.
-import { credentialSetup, messages, rl, runAction, useEmulator } from '../fixtures/x-node';
+import { credentialSetup, messages, runAction, sendToUser, useEmulator } from '../fixtures/x-node';
 
 const x = useEmulator();
 
-const sendToBob = (text: string) => ({ resource: 'message', operation: 'sendToUser', recipient: rl('id', x.people.bob.id), text });
+const sendToBob = (text: string) => sendToUser(x.people.bob.id, { text });
 
 test('an expired access token is refreshed through the token endpoint, the DM is sent once', async () => {
 	const { people, emu } = x;

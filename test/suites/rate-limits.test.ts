@@ -2,17 +2,11 @@
 // otherwise a plain-language error naming the reset time, and never more than one repeat of a send.
 import type { INodeParameters } from 'n8n-workflow';
 
-import { apiRequests, messages, rl, runAction, useEmulator } from '../fixtures/x-node';
+import { apiRequests, messages, runAction, sendToUser, useEmulator } from '../fixtures/x-node';
 
 const x = useEmulator();
 
-const sendToBob = (extra: INodeParameters = {}): INodeParameters => ({
-	resource: 'message',
-	operation: 'sendToUser',
-	recipient: rl('id', x.people.bob.id),
-	text: 'hello',
-	...extra,
-});
+const sendToBob = (extra: INodeParameters = {}): INodeParameters => sendToUser(x.people.bob.id, extra);
 
 function rateLimitHeaders(resetInSeconds: number): Record<string, string> {
 	return {

@@ -4,7 +4,7 @@
 // sending operation takes an attachment is tested in its own file.
 import type { INodeParameters } from 'n8n-workflow';
 
-import { apiRequests, AUTH_KINDS, fileOf, messages, rl, runAction, useEmulator, type LoggedRequest } from '../../fixtures/x-node';
+import { apiRequests, AUTH_KINDS, fileOf, messages, runAction, sendToUser, useEmulator, type LoggedRequest } from '../../fixtures/x-node';
 
 const MB = 1024 * 1024;
 
@@ -17,15 +17,7 @@ beforeEach(() => {
 });
 
 function sendWithFile(extra: INodeParameters = {}): INodeParameters {
-	return {
-		resource: 'message',
-		operation: 'sendToUser',
-		recipient: rl('id', x.people.bob.id),
-		text: 'see attached',
-		attachmentType: 'binary',
-		binaryPropertyName: 'data',
-		...extra,
-	};
+	return sendToUser(x.people.bob.id, { text: 'see attached', attachmentType: 'binary', binaryPropertyName: 'data', ...extra });
 }
 
 /** "METHOD /path" with the IDs in the path masked. */

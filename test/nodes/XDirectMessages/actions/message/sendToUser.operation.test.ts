@@ -23,18 +23,13 @@ import {
 	requestLine,
 	rl,
 	runAction,
+	sendToUser,
 	useEmulator,
 } from '../../../../fixtures/x-node';
 
 const x = useEmulator();
 
-const sendToBob = (extra: INodeParameters = {}): INodeParameters => ({
-	resource: 'message',
-	operation: 'sendToUser',
-	recipient: rl('id', x.people.bob.id),
-	text: 'hello',
-	...extra,
-});
+const sendToBob = (extra: INodeParameters = {}): INodeParameters => sendToUser(x.people.bob.id, extra);
 
 /** Media uploaded by alice outside the node (OAuth2, straight to the upload endpoint), for attaching by ID. */
 async function uploadDirectly(category: string): Promise<{ id: string; media_key: string }> {
