@@ -1,5 +1,5 @@
 // The OAuth2 refresh flow, run by n8n-core: an expired access token is refreshed once and the request repeated.
-import { credentialSetup, messages, runAction, sendToUser, useEmulator } from '../fixtures/x-node';
+import { credentialSetup, messages, runAction, sendToUser, useEmulator, type LoggedRequest } from '../fixtures/x-node';
 
 const x = useEmulator();
 
@@ -11,7 +11,7 @@ test('an expired access token is refreshed through the token endpoint, the DM is
 	const expiredToken = setup.tokenData.access_token;
 	const { error, json, credentialsHelper } = await runAction({ setup, parameters: sendToBob('after refresh') });
 	expect(error).toBeUndefined();
-	expect(emu.requests().map((request: { method: string; path: string; status: number }) => `${request.method} ${request.path} ${request.status}`)).toEqual([
+	expect((emu.requests() as LoggedRequest[]).map((request) => `${request.method} ${request.path} ${request.status}`)).toEqual([
 		`POST /2/dm_conversations/with/${people.bob.id}/messages 401`,
 		'POST /2/oauth2/token 200',
 		`POST /2/dm_conversations/with/${people.bob.id}/messages 201`,

@@ -4,7 +4,7 @@
 // sending operation takes an attachment is tested in its own file.
 import type { INodeParameters } from 'n8n-workflow';
 
-import { apiRequests, AUTH_KINDS, fileOf, messages, runAction, sendToUser, useEmulator, type LoggedRequest } from '../../fixtures/x-node';
+import { apiRequests, AUTH_KINDS, bodyOf, fileOf, messages, runAction, sendToUser, useEmulator, type LoggedRequest } from '../../fixtures/x-node';
 
 const MB = 1024 * 1024;
 
@@ -36,9 +36,9 @@ describe('success', () => {
 			});
 			expect(error).toBeUndefined();
 			expect(apiRequests(emu).map(requestShape)).toEqual(['POST /2/media/upload', 'POST /2/dm_conversations/with/:id/messages']);
-			const upload = apiRequests(emu)[0];
-			expect(upload.body).toMatchObject({ media_category: 'dm_image', media_type: 'image/png' });
-			expect(Buffer.from(upload.body.media as string, 'base64')).toHaveLength(200 * 1024);
+			const upload = bodyOf(apiRequests(emu)[0]);
+			expect(upload).toMatchObject({ media_category: 'dm_image', media_type: 'image/png' });
+			expect(Buffer.from(upload.media as string, 'base64')).toHaveLength(200 * 1024);
 
 			const truth = messages(emu);
 			expect(truth).toHaveLength(1);
@@ -46,7 +46,7 @@ describe('success', () => {
 			expect(truth[0].attachments?.media_keys).toEqual([json[0].media_key]);
 			expect(json[0]).toMatchObject({ media_id: expect.stringMatching(/^[0-9]+$/), media_category: 'dm_image', dm_event_id: truth[0].id });
 			expect(items[0].pairedItem).toEqual({ item: 0 });
-			expect(emu.getMedia(json[0].media_id).usedCount).toBe(1);
+			expect(emu.getMedia(json[0].media_id as string)?.usedCount).toBe(1);
 		});
 
 		test('a GIF goes through the chunked upload as dm_gif and waits for processing', async () => {
@@ -84,20 +84,20 @@ describe('success', () => {
 		});
 		expect(error).toBeUndefined();
 		const requests = apiRequests(emu);
-		const appends = requests.filter((request) => request.path.endsWith('/append'));
-		expect(appends.map((request) => request.body.segment_index)).toEqual([0, 1, 2]);
-		expect(appends.map((request) => Buffer.from(request.body.media as string, 'base64').length)).toEqual([2 * MB, 2 * MB, 1 * MB]);
+		const appends = requests.filter((request) => request.path.endsWith('/append')).map(bodyOf);
+		expect(appends.map((body) => body.segment_index)).toEqual([0, 1, 2]);
+		expect(appends.map((body) => Buffer.from(body.media as string, 'base64').length)).toEqual([2 * MB, 2 * MB, 1 * MB]);
 		expect(requests[0].body).toEqual({ media_type: 'video/mp4', total_bytes: size, media_category: 'dm_video' });
 		const statusChecks = requests.filter((request) => request.method === 'GET');
 		expect(statusChecks.length).toBeGreaterThanOrEqual(1);
 		expect(statusChecks.every((request) => request.query.command === 'STATUS' && request.query.media_id === json[0].media_id)).toBe(true);
 
-		const stored = emu.getMedia(json[0].media_id);
+		const stored = emu.getMedia(json[0].media_id as string);
 		expect(stored).toMatchObject({ category: 'dm_video', size, state: 'succeeded', usedCount: 1 });
 		const truth = messages(emu);
 		expect(truth).toHaveLength(1);
-		expect(truth[0].attachments?.media_keys).toEqual([stored.media_key]);
-		expect(json[0].media_key).toBe(stored.media_key);
+		expect(truth[0].attachments?.media_keys).toEqual([stored?.media_key]);
+		expect(json[0].media_key).toBe(stored?.media_key);
 	});
 });
 

@@ -44,8 +44,8 @@ describe('success', () => {
 			expect(error).toBeUndefined();
 			const conversationId = json[0].dm_conversation_id as string;
 			const conversation = emu.getConversation(conversationId);
-			expect(conversation.type).toBe('group');
-			expect([...conversation.participantIds].sort()).toEqual([people.alice.id, people.bob.id, people.carol.id].sort());
+			expect(conversation?.type).toBe('group');
+			expect([...(conversation?.participantIds ?? [])].sort()).toEqual([people.alice.id, people.bob.id, people.carol.id].sort());
 			const truth = messages(emu, conversationId);
 			expect(truth).toHaveLength(1);
 			expect(truth[0]).toMatchObject({ text: 'Kick-off', sender_id: people.alice.id });
@@ -83,7 +83,7 @@ describe('success', () => {
 				parameters: createGroup('={{ $json.ids }}', { text: 'Array' }),
 			});
 			expect(error).toBeUndefined();
-			expect(emu.getConversation(json[0].dm_conversation_id).participantIds).toHaveLength(4);
+			expect(emu.getConversation(json[0].dm_conversation_id as string)?.participantIds).toHaveLength(4);
 		});
 
 		test('without "Reuse Existing Group" every run creates a new group (X behaviour)', async () => {
@@ -132,7 +132,7 @@ describe('success', () => {
 			const setup = x.auth(kind);
 			const parameters = createGroup(`${people.bob.id},${people.carol.id}`, { text: 'Hi', options: { reuseExistingGroup: true } });
 			const first = await runAction({ setup, parameters });
-			emu.leaveAs(first.json[0].dm_conversation_id, people.alice.id);
+			emu.leaveAs(first.json[0].dm_conversation_id as string, people.alice.id);
 			const second = await runAction({ setup, parameters, staticData: first.staticData });
 			expect(second.error).toBeUndefined();
 			expect(second.json[0].reused_existing_group).toBe(false);
