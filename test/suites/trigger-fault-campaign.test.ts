@@ -185,7 +185,7 @@ function createPoller(trigger: TriggerInstance, counts: Counts) {
 		counts.requests += requests.length;
 		if (requests.length === 0) counts.skippedPolls += 1;
 		counts.answers429 += requests.filter((entry) => entry.status === 429).length;
-		counts.answers5xx += requests.filter((entry) => entry.status >= 500).length;
+		counts.answers5xx += requests.filter((entry) => (entry.status ?? 0) >= 500).length;
 		const stops = trigger.staticData?.backlog?.stops.length ?? 0;
 		if (stops > 0) counts.pollsEndingWithResumeStops += 1;
 		counts.maxResumeStops = Math.max(counts.maxResumeStops, stops);
