@@ -1,34 +1,46 @@
-'use strict';
-const path = require('node:path');
-const { createHmac } = require('node:crypto');
-const auth = require('./auth');
-const { createClock } = require('./clock');
-const { createState } = require('./store');
-const spec = require('./x-api-v2-dm.openapi.json');
-
-const OAuth = require(
-	require.resolve('oauth-1.0a', { paths: [path.dirname(require.resolve('n8n-core'))] }),
-);
+import type { IncomingHttpHeaders } from 'node:http';
+import * as auth from '../src/auth';
+import type { AuthInfo, RequestContext } from '../src/context';
+import { loadApi, type Api, type Operation } from '../src/openapi-loader';
+import { isResponse, type Reply } from '../src/responses';
+import { Runtime } from '../src/runtime';
+import { findOperation } from '../src/validation';
+import type { XOAuth1TokenResponse, XOAuth2TokenResponse } from '../src/x-types';
+import { call, startTestEmulator, tokenFor, TEST_CLIENT_ID, TEST_CONSUMER_KEY } from './helpers';
+import { n8nOAuth1 } from './n8n-oauth1';
+import type { Emulator, EmulatorUser } from '../src';
 
 const START_MS = Date.UTC(2026, 0, 15, 12, 0, 0);
 const HOST = '127.0.0.1:40555';
 
-function operation(operationId) {
-	for (const item of Object.values(spec.paths)) {
-		for (const op of Object.values(item)) if (op.operationId === operationId) return op;
-	}
-	throw new Error(`no operation ${operationId}`);
+let api: Api;
+beforeAll(async () => {
+	api = await loadApi();
+});
+
+function operation(operationId: string): Operation {
+	const found = findOperation(api, operationId);
+	if (!found) throw new Error(`no operation ${operationId}`);
+	return found;
 }
 
-function makeEmulator() {
-	const clock = createClock({ now: START_MS });
-	return { clock, state: createState(clock), options: {} };
+function makeEmulator(): Runtime {
+	return new Runtime({ now: START_MS });
 }
 
-// The request context CORE's server builds (contract: "Request context").
-function makeCtx(emulator, { method = 'GET', url, headers = {}, body, operationId, host = HOST }) {
+interface CtxInput {
+	method?: string;
+	url: string;
+	headers?: Record<string, string>;
+	body?: string;
+	operationId?: string;
+	host?: string;
+}
+
+// The request context the server builds.
+function makeCtx(emulator: Runtime, { method = 'GET', url, headers = {}, body, operationId, host = HOST }: CtxInput): RequestContext {
 	const fullUrl = new URL(`http://${host}${url}`);
-	const lowerHeaders = { host };
+	const lowerHeaders: IncomingHttpHeaders = { host };
 	for (const [name, value] of Object.entries(headers)) lowerHeaders[name.toLowerCase()] = value;
 	return {
 		method,
@@ -38,18 +50,26 @@ function makeCtx(emulator, { method = 'GET', url, headers = {}, body, operationI
 		query: Object.fromEntries(fullUrl.searchParams),
 		headers: lowerHeaders,
 		rawBody: Buffer.from(body || ''),
+		json: undefined,
+		params: {},
 		operation: operationId ? operation(operationId) : undefined,
 		emulator,
 	};
 }
 
-function thrown(fn) {
+function thrown(fn: () => unknown): Reply {
 	try {
 		fn();
 	} catch (response) {
-		return response;
+		if (isResponse(response)) return response;
+		throw response;
 	}
 	throw new Error('expected a thrown Response');
+}
+
+function oauth1Caller(info: AuthInfo) {
+	if (info.kind !== 'oauth1') throw new Error(`expected OAuth 1.0a, got ${info.kind}`);
+	return info;
 }
 
 const UNAUTHORIZED = { title: 'Unauthorized', type: 'about:blank', status: 401, detail: 'Unauthorized' };
@@ -57,14 +77,14 @@ const FORBIDDEN = { title: 'Forbidden', type: 'about:blank', status: 403, detail
 const DM_SCOPES = ['tweet.read', 'users.read', 'dm.read', 'dm.write', 'offline.access'];
 
 describe('OAuth 2.0 bearer tokens', () => {
-	let emulator;
-	let token;
+	let emulator: Runtime;
+	let token: XOAuth2TokenResponse;
 	beforeEach(() => {
 		emulator = makeEmulator();
 		auth.registerOAuth2Client(emulator.state, { clientId: 'client-1', redirectUris: ['http://localhost/cb'] });
 		token = auth.issueOAuth2Token(emulator.state, emulator.clock, { userId: '100', clientId: 'client-1', scopes: DM_SCOPES });
 	});
-	const bearerCtx = (value, operationId = 'getDirectMessagesEvents') =>
+	const bearerCtx = (value: string | undefined, operationId = 'getDirectMessagesEvents') =>
 		makeCtx(emulator, { url: '/2/dm_events', headers: { Authorization: `Bearer ${value}` }, operationId });
 
 	test('token response has X shape; refresh token only with offline.access', () => {
@@ -128,6 +148,24 @@ describe('OAuth 2.0 bearer tokens', () => {
 		expect(expired.headers).toBeUndefined();
 	});
 
+	test('an expiresIn of 0 or less issues a token that is already expired', () => {
+		for (const expiresIn of [0, -60]) {
+			const issued = auth.issueOAuth2Token(emulator.state, emulator.clock, { userId: '100', clientId: 'client-1', scopes: DM_SCOPES, expiresIn });
+			expect(issued.expires_in).toBe(expiresIn);
+			expect(thrown(() => auth.authenticate(bearerCtx(issued.access_token)))).toMatchObject({ status: 401, body: UNAUTHORIZED });
+		}
+		const oneSecond = auth.issueOAuth2Token(emulator.state, emulator.clock, { userId: '100', clientId: 'client-1', scopes: DM_SCOPES, expiresIn: 1 });
+		expect(auth.authenticate(bearerCtx(oneSecond.access_token)).userId).toBe('100');
+	});
+
+	test("revokeUserTokens invalidates the user's access and refresh tokens, nobody else's", () => {
+		const other = auth.issueOAuth2Token(emulator.state, emulator.clock, { userId: '200', clientId: 'client-1', scopes: DM_SCOPES });
+		auth.revokeUserTokens(emulator.state, '100');
+		expect(thrown(() => auth.authenticate(bearerCtx(token.access_token))).status).toBe(401);
+		expect(emulator.state.oauth2Tokens.get(token.refresh_token ?? '')).toMatchObject({ kind: 'refresh', revoked: true });
+		expect(auth.authenticate(bearerCtx(other.access_token)).userId).toBe('200');
+	});
+
 	test('app-only bearer: 403 unsupported-authentication on DM endpoints, accepted on users lookup', () => {
 		const appToken = auth.issueAppToken(emulator.state, { appId: 'app-9' });
 		const refused = thrown(() => auth.authenticate(bearerCtx(appToken)));
@@ -178,32 +216,34 @@ describe('OAuth 2.0 bearer tokens', () => {
 
 describe('OAuth 1.0a user context', () => {
 	const consumer = { key: 'consumer-key-1', secret: 'consumer secret 1' };
-	let emulator;
-	let userToken;
+	let emulator: Runtime;
+	let userToken: XOAuth1TokenResponse;
 	beforeEach(() => {
 		emulator = makeEmulator();
 		auth.registerOAuth1App(emulator.state, { consumerKey: consumer.key, consumerSecret: consumer.secret });
 		userToken = auth.issueOAuth1Token(emulator.state, { consumerKey: consumer.key, userId: '100' });
 	});
 
+	interface SignedInput {
+		method?: string;
+		pathname: string;
+		qs?: Record<string, string>;
+		form?: Record<string, string>;
+		json?: unknown;
+		operationId?: string;
+		timestampMs?: number;
+		host?: string;
+		consumerKey?: { key: string; secret: string };
+	}
+
 	// Signs like n8n-core's requestOAuth1 (HMAC-SHA1, data = {...qs, ...form}); timestamps follow the emu clock.
-	function n8nSignedCtx({ method = 'GET', pathname, qs = {}, form, json, operationId, timestampMs, host = HOST, consumerKey = consumer }) {
-		const oauth = new OAuth({
-			consumer: consumerKey,
-			signature_method: 'HMAC-SHA1',
-			hash_function(base, key) {
-				return createHmac('sha1', key).update(base).digest('base64');
-			},
-		});
-		oauth.getTimeStamp = () => Math.floor((timestampMs ?? emulator.clock.now()) / 1000);
-		const requestOptions = { method, url: `http://${host}${pathname}`, qs, form };
-		requestOptions.data = { ...requestOptions.qs, ...requestOptions.form };
-		const header = oauth.toHeader(
-			oauth.authorize(requestOptions, { key: userToken.oauth_token, secret: userToken.oauth_token_secret }),
-		);
+	function n8nSignedCtx({ method = 'GET', pathname, qs = {}, form, json, operationId, timestampMs, host = HOST, consumerKey = consumer }: SignedInput): RequestContext {
+		const oauth = n8nOAuth1(consumerKey, () => timestampMs ?? emulator.clock.now());
+		const requestOptions = { method, url: `http://${host}${pathname}`, qs, form, data: { ...qs, ...form } };
+		const header = oauth.toHeader(oauth.authorize(requestOptions, { key: userToken.oauth_token, secret: userToken.oauth_token_secret }));
 		const query = new URLSearchParams(qs).toString();
-		const headers = { ...header };
-		let body;
+		const headers: Record<string, string> = { ...header };
+		let body: string | undefined;
 		if (form) {
 			headers['content-type'] = 'application/x-www-form-urlencoded';
 			body = new URLSearchParams(form).toString();
@@ -277,9 +317,10 @@ describe('OAuth 1.0a user context', () => {
 	});
 
 	test('app permission below read-write-dm gets the captured oauth1-permissions 403 on DM endpoints', () => {
-		emulator.state.oauth1Apps.get(consumer.key).permission = 'read-write';
+		auth.registerOAuth1App(emulator.state, { consumerKey: consumer.key, consumerSecret: consumer.secret, permission: 'read-write' });
 		const ctx = n8nSignedCtx(listRequest);
-		ctx.auth = auth.authenticate(ctx);
+		const caller = oauth1Caller(auth.authenticate(ctx));
+		ctx.auth = caller;
 		const refused = thrown(() => auth.checkScopes(ctx));
 		expect(refused.status).toBe(403);
 		expect(refused.body).toEqual({
@@ -289,7 +330,7 @@ describe('OAuth 1.0a user context', () => {
 			type: 'https://api.x.com/2/problems/oauth1-permissions',
 		});
 		expect(() => auth.checkScopes(ctx, operation('mediaUpload'))).not.toThrow();
-		ctx.auth.permission = 'read';
+		caller.permission = 'read';
 		expect(() => auth.checkScopes(ctx, operation('getUsersMe'))).not.toThrow();
 		ctx.method = 'POST';
 		expect(thrown(() => auth.checkScopes(ctx, operation('mediaUpload'))).status).toBe(403);
@@ -300,81 +341,87 @@ describe('OAuth 1.0a user context', () => {
 		ctx.auth = auth.authenticate(ctx);
 		const refused = thrown(() => auth.checkScopes(ctx, operation('dmConversationsMediaDownload')));
 		expect(refused.status).toBe(403);
-		expect(refused.body.type).toBe('https://api.x.com/2/problems/unsupported-authentication');
+		expect((refused.body as { type: string }).type).toBe('https://api.x.com/2/problems/unsupported-authentication');
 	});
 });
 
 describe('through the HTTP server', () => {
-	// Loaded here so the unit tests above do not depend on the server.
-	let utils;
-	let emu;
-	let alice;
-	let bob;
+	let emu: Emulator;
+	let alice: EmulatorUser;
+	let bob: EmulatorUser;
 	beforeAll(async () => {
-		utils = require('./test-utils');
-		emu = await utils.startTestEmulator();
+		emu = await startTestEmulator();
 		alice = emu.addUser({ username: 'alice' });
 		bob = emu.addUser({ username: 'bob' });
 	});
 	afterAll(() => emu.close());
 
 	test('401 for unknown and expired tokens, without rate-limit headers', async () => {
-		const unknown = await utils.call(emu, 'GET', '/2/dm_events', { token: 'nope' });
+		const unknown = await call(emu, 'GET', '/2/dm_events', { token: 'nope' });
 		expect(unknown.status).toBe(401);
 		expect(unknown.body).toEqual(UNAUTHORIZED);
 		expect(unknown.headers['content-type']).toBe('application/json; charset=utf-8');
 		expect(Object.keys(unknown.headers).filter((name) => name.startsWith('x-rate-limit'))).toEqual([]);
 
-		const shortLived = emu.issueOAuth2Token({ userId: alice.id, clientId: utils.TEST_CLIENT_ID, scopes: DM_SCOPES, expiresIn: 60 });
-		expect((await utils.call(emu, 'GET', '/2/dm_events', { token: shortLived.access_token })).status).toBe(200);
+		const shortLived = emu.issueOAuth2Token({ userId: alice.id, clientId: TEST_CLIENT_ID, scopes: DM_SCOPES, expiresIn: 60 });
+		expect((await call(emu, 'GET', '/2/dm_events', { token: shortLived.access_token })).status).toBe(200);
 		emu.clock.advance(60_000);
-		const expired = await utils.call(emu, 'GET', '/2/dm_events', { token: shortLived.access_token });
+		const expired = await call(emu, 'GET', '/2/dm_events', { token: shortLived.access_token });
 		expect(expired.status).toBe(401);
 		expect(expired.headers['x-rate-limit-remaining']).toBeUndefined();
 	});
 
+	test('expiresIn 0 gives a token that is refused at once; revokeUserTokens refuses the rest', async () => {
+		const expired = emu.issueOAuth2Token({ userId: bob.id, clientId: TEST_CLIENT_ID, scopes: DM_SCOPES, expiresIn: 0 });
+		expect((await call(emu, 'GET', '/2/dm_events', { token: expired.access_token })).status).toBe(401);
+		const valid = tokenFor(emu, bob.id);
+		expect((await call(emu, 'GET', '/2/dm_events', { token: valid })).status).toBe(200);
+		emu.revokeUserTokens(bob.id);
+		expect((await call(emu, 'GET', '/2/dm_events', { token: valid })).status).toBe(401);
+		expect(emu.hasOAuth2Client(TEST_CLIENT_ID)).toBe(true);
+		expect(emu.hasOAuth2Client('nobody')).toBe(false);
+		expect(emu.getOAuth1AppPermission(TEST_CONSUMER_KEY)).toBe('read-write-dm');
+		expect(emu.getOAuth1AppPermission('nobody')).toBeUndefined();
+	});
+
 	test('app-only bearer: problem+json 403 on DM endpoints, 200 on users lookup', async () => {
 		const appToken = emu.issueAppToken({ appId: 'app-only' });
-		const refused = await utils.call(emu, 'GET', '/2/dm_events', { token: appToken });
+		const refused = await call(emu, 'GET', '/2/dm_events', { token: appToken });
 		expect(refused.status).toBe(403);
 		expect(refused.headers['content-type']).toBe('application/problem+json');
 		expect(refused.body.detail).toBe(
 			'Authenticating with OAuth 2.0 Application-Only is forbidden for this endpoint.  Supported authentication types are [OAuth 1.0a User Context, OAuth 2.0 User Context].',
 		);
-		const lookup = await utils.call(emu, 'GET', '/2/users/by/username/bob', { token: appToken });
+		const lookup = await call(emu, 'GET', '/2/users/by/username/bob', { token: appToken });
 		expect(lookup.status).toBe(200);
 		expect(lookup.body.data.id).toBe(bob.id);
 	});
 
 	test('missing scope: 403 Forbidden', async () => {
-		const readOnly = utils.tokenFor(emu, alice.id, ['tweet.read', 'users.read', 'dm.read']);
-		const refused = await utils.call(emu, 'POST', `/2/dm_conversations/with/${bob.id}/messages`, { token: readOnly, json: { text: 'hi' } });
+		const readOnly = tokenFor(emu, alice.id, ['tweet.read', 'users.read', 'dm.read']);
+		const refused = await call(emu, 'POST', `/2/dm_conversations/with/${bob.id}/messages`, { token: readOnly, json: { text: 'hi' } });
 		expect(refused.status).toBe(403);
 		expect(refused.body).toEqual(FORBIDDEN);
 	});
 
 	test('OAuth 1.0a signed like n8n-core: GET with query and POST with JSON body; replay refused', async () => {
-		const userToken = emu.issueOAuth1Token({ consumerKey: utils.TEST_CONSUMER_KEY, userId: alice.id });
-		const oauth = new OAuth({
-			consumer: { key: utils.TEST_CONSUMER_KEY, secret: 'test-consumer-secret' },
-			signature_method: 'HMAC-SHA1',
-			hash_function: (base, key) => createHmac('sha1', key).update(base).digest('base64'),
+		const userToken = emu.issueOAuth1Token({ consumerKey: TEST_CONSUMER_KEY, userId: alice.id });
+		const oauth = n8nOAuth1({ key: TEST_CONSUMER_KEY, secret: 'test-consumer-secret' }, () => emu.clock.now());
+		const sign = (method: string, url: string, qs: Record<string, string> = {}): Record<string, string> => ({
+			...oauth.toHeader(oauth.authorize({ method, url, data: { ...qs } }, { key: userToken.oauth_token, secret: userToken.oauth_token_secret })),
 		});
-		oauth.getTimeStamp = () => Math.floor(emu.clock.now() / 1000);
-		const sign = (method, url, qs = {}) =>
-			oauth.toHeader(oauth.authorize({ method, url, data: { ...qs } }, { key: userToken.oauth_token, secret: userToken.oauth_token_secret }));
 
 		const qs = { 'user.fields': 'id,username' };
 		const getHeaders = sign('GET', `${emu.url}/2/users/me`, qs);
-		const me = await utils.call(emu, 'GET', '/2/users/me?user.fields=id%2Cusername', { headers: getHeaders });
+		const me = await call(emu, 'GET', '/2/users/me?user.fields=id%2Cusername', { headers: getHeaders });
 		expect(me.status).toBe(200);
 		expect(me.body.data).toMatchObject({ id: alice.id, username: 'alice' });
-		expect((await utils.call(emu, 'GET', '/2/users/me?user.fields=id%2Cusername', { headers: getHeaders })).status).toBe(401);
+		expect((await call(emu, 'GET', '/2/users/me?user.fields=id%2Cusername', { headers: getHeaders })).status).toBe(401);
 
 		const sendUrl = `${emu.url}/2/dm_conversations/with/${bob.id}/messages`;
-		const sent = await utils.call(emu, 'POST', `/2/dm_conversations/with/${bob.id}/messages`, { headers: sign('POST', sendUrl), json: { text: 'signed' } });
+		const sent = await call(emu, 'POST', `/2/dm_conversations/with/${bob.id}/messages`, { headers: sign('POST', sendUrl), json: { text: 'signed' } });
 		expect(sent.status).toBe(201);
-		const tampered = await utils.call(emu, 'GET', '/2/users/me?user.fields=id', { headers: sign('GET', `${emu.url}/2/users/me`, qs) });
+		const tampered = await call(emu, 'GET', '/2/users/me?user.fields=id', { headers: sign('GET', `${emu.url}/2/users/me`, qs) });
 		expect(tampered.status).toBe(401);
 	});
 });
