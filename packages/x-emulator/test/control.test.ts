@@ -1,16 +1,10 @@
-'use strict';
-
-const path = require('node:path');
-const { createHmac } = require('node:crypto');
-const { startTestEmulator, createUserWithToken, call, closeAndExpectCleanRun, START_MS, TEST_CLIENT_ID, TEST_CONSUMER_KEY } = require('./test-utils');
-const { startEmulator, DEFAULT_OPTIONS } = require('./index');
-
-const OAuth = require(
-	require.resolve('oauth-1.0a', { paths: [path.dirname(require.resolve('n8n-core'))] }),
-);
+import { DEFAULT_OPTIONS, startEmulator, type Emulator, type EmulatorOptions, type EmulatorSettings } from '../src';
+import { runtimeOf } from '../src/emulator';
+import { call, closeAndExpectCleanRun, createUserWithToken, startTestEmulator, START_MS, TEST_CLIENT_ID, TEST_CONSUMER_KEY } from './helpers';
+import { n8nOAuth1 } from './n8n-oauth1';
 
 describe('control API over HTTP (/_emulator/)', () => {
-	let emu;
+	let emu: Emulator;
 
 	beforeEach(async () => {
 		emu = await startTestEmulator();
@@ -18,8 +12,9 @@ describe('control API over HTTP (/_emulator/)', () => {
 
 	afterEach(() => closeAndExpectCleanRun(emu));
 
-	const control = (name, json) => call(emu, 'POST', `/_emulator/${name}`, { json: json ?? {} });
-	const read = (nameAndQuery) => call(emu, 'GET', `/_emulator/${nameAndQuery}`);
+	const control = (name: string, json?: unknown) => call(emu, 'POST', `/_emulator/${name}`, { json: json ?? {} });
+	const read = (nameAndQuery: string) => call(emu, 'GET', `/_emulator/${nameAndQuery}`);
+	const isBlocking = (userId: string, blockedId: string) => runtimeOf(emu).state.blocks.get(userId)?.has(blockedId);
 
 	test('lists its commands', async () => {
 		const index = await read('');
@@ -46,14 +41,39 @@ describe('control API over HTTP (/_emulator/)', () => {
 
 		expect((await control('deleteEventFor', { userId: '944480690', eventId: sent.id })).body).toEqual({ deleted: true });
 		const visible = (await read(`events?conversationId=${group.conversationId}`)).body;
-		expect(visible.map((event) => event.event_type)).toEqual(['ParticipantsJoin', 'MessageCreate', 'ParticipantsLeave', 'ParticipantsJoin']);
-		expect((await read('events')).body.map((event) => event.id)).not.toContain(sent.id);
+		expect(visible.map((event: { event_type: string }) => event.event_type)).toEqual(['ParticipantsJoin', 'MessageCreate', 'ParticipantsLeave', 'ParticipantsJoin']);
+		expect((await read('events')).body.map((event: { id: string }) => event.id)).not.toContain(sent.id);
 		expect((await read('events?includeDeleted=true')).body[0]).toMatchObject({ id: sent.id, deletedFor: ['944480690'] });
 
 		await control('block', { userId: '944480690', blockedId: '906948460078698496' });
-		expect(emu.state.blocks.get('944480690').has('906948460078698496')).toBe(true);
+		expect(isBlocking('944480690', '906948460078698496')).toBe(true);
 		await control('unblock', { userId: '944480690', blockedId: '906948460078698496' });
-		expect(emu.state.blocks.get('944480690').has('906948460078698496')).toBe(false);
+		expect(isBlocking('944480690', '906948460078698496')).toBe(false);
+	});
+
+	test('conversations, visible events, user updates and token revocation', async () => {
+		const alice = (await control('addUser', { username: 'alice' })).body;
+		const bob = (await control('addUser', { username: 'bob', dmPolicy: 'none' })).body;
+		const updated = await control('updateUser', { userId: bob.id, dmPolicy: 'following', following: [alice.id], description: 'builds' });
+		expect(updated.body).toMatchObject({ id: bob.id, username: 'bob', dmPolicy: 'following', following: [alice.id], description: 'builds' });
+		expect((await control('updateUser', { userId: bob.id, username: 'robert' })).body).toEqual({ error: 'updateUser: id and username cannot change' });
+
+		const first = (await control('sendAs', { userId: alice.id, to: bob.id, text: 'one' })).body;
+		const second = (await control('sendAs', { userId: bob.id, to: alice.id, text: 'two' })).body;
+		const conversationId = first.dm_conversation_id;
+		expect((await read(`getConversation?id=${conversationId}`)).body).toEqual({ id: conversationId, type: 'one_to_one', participantIds: [alice.id, bob.id] });
+		// Nothing found: an empty 200, as for getUser.
+		expect((await read('getConversation?id=123')).body).toBe('');
+		expect((await read('listConversations')).body).toEqual([{ id: conversationId, type: 'one_to_one', participantIds: [alice.id, bob.id] }]);
+		await control('deleteEventFor', { userId: alice.id, eventId: second.id });
+		expect((await read(`visibleEvents?userId=${alice.id}`)).body.map((event: { id: string }) => event.id)).toEqual([first.id]);
+		expect((await read(`visibleEvents?userId=${bob.id}&conversationId=${conversationId}`)).body.map((event: { id: string }) => event.id)).toEqual([second.id, first.id]);
+		expect((await read('getMedia?id=1')).body).toBe('');
+
+		const carol = createUserWithToken(emu, { username: 'carol' });
+		expect((await call(emu, 'GET', '/2/users/me', { token: carol.token })).status).toBe(200);
+		expect((await control('revokeUserTokens', { userId: carol.user.id })).body).toEqual({ revoked: true });
+		expect((await call(emu, 'GET', '/2/users/me', { token: carol.token })).status).toBe(401);
 	});
 
 	test('reports bad commands and arguments as JSON errors', async () => {
@@ -103,14 +123,14 @@ describe('control API over HTTP (/_emulator/)', () => {
 		expect((await call(emu, 'GET', '/2/users/me', { token })).body).toMatchObject({ title: 'UsageCapExceeded', period: 'Daily', scope: 'Account' });
 
 		await control('reset');
-		expect(emu.state.users.size).toBe(0);
+		expect(runtimeOf(emu).state.users.size).toBe(0);
 		expect(emu.requests()).toEqual([]);
 		expect((await call(emu, 'GET', '/2/users/me', { token })).status).toBe(401);
 	});
 
 	test('every option can be set later (JS and HTTP), with effect; start-only and unknown names are refused', async () => {
-		for (const name of Object.keys(DEFAULT_OPTIONS)) expect(() => emu.setOption(name, emu.options[name])).not.toThrow();
-		const set = async (name, value) => (await control('setOption', { name, value })).body.options[name];
+		for (const name of Object.keys(DEFAULT_OPTIONS) as Array<keyof EmulatorSettings>) expect(() => emu.setOption(name, emu.options[name])).not.toThrow();
+		const set = async (name: string, value: unknown) => (await control('setOption', { name, value })).body.options[name];
 		expect(await set('mediaProcessingMs', 1000)).toBe(1000);
 		expect(await set('mediaProcessingOutcome', 'failed')).toBe('failed');
 		expect(await set('oauth1TimestampSkewSeconds', 30)).toBe(30);
@@ -131,14 +151,10 @@ describe('control API over HTTP (/_emulator/)', () => {
 		// OAuth 1.0a: a timestamp 60 s off is outside the 30 s skew now.
 		const user = emu.addUser({ username: 'signer' });
 		const userToken = emu.issueOAuth1Token({ consumerKey: TEST_CONSUMER_KEY, userId: user.id });
-		const oauth = new OAuth({
-			consumer: { key: TEST_CONSUMER_KEY, secret: 'test-consumer-secret' },
-			signature_method: 'HMAC-SHA1',
-			hash_function: (base, key) => createHmac('sha1', key).update(base).digest('base64'),
-		});
-		const signedAt = async (offsetSeconds) => {
+		const oauth = n8nOAuth1({ key: TEST_CONSUMER_KEY, secret: 'test-consumer-secret' }, () => emu.clock.now());
+		const signedAt = async (offsetSeconds: number) => {
 			oauth.getTimeStamp = () => Math.floor(emu.clock.now() / 1000) + offsetSeconds;
-			const headers = oauth.toHeader(oauth.authorize({ method: 'GET', url: `${emu.url}/2/users/me`, data: {} }, { key: userToken.oauth_token, secret: userToken.oauth_token_secret }));
+			const headers = { ...oauth.toHeader(oauth.authorize({ method: 'GET', url: `${emu.url}/2/users/me`, data: {} }, { key: userToken.oauth_token, secret: userToken.oauth_token_secret })) };
 			return (await call(emu, 'GET', '/2/users/me', { headers })).status;
 		};
 		expect(await signedAt(60)).toBe(401);
@@ -149,7 +165,9 @@ describe('control API over HTTP (/_emulator/)', () => {
 		expect(emu.options.mediaProcessingMs).toBe(DEFAULT_OPTIONS.mediaProcessingMs);
 		expect((await control('setOption', { name: 'now', value: 0 })).body.error).toBe('now can only be set when the emulator starts');
 		expect((await control('setOption', { name: 'mediaProcesingMs', value: 1 })).body.error).toBe('unknown option mediaProcesingMs');
-		await expect(startEmulator({ mediaProcesingMs: 1 })).rejects.toThrow('unknown option mediaProcesingMs');
+		// A misspelled option, as a JavaScript caller could pass it.
+		const misspelled = { mediaProcesingMs: 1 } as EmulatorOptions;
+		await expect(startEmulator(misspelled)).rejects.toThrow('unknown option mediaProcesingMs');
 	});
 
 	test('demo seed: users, history inside and outside the 30-day window, working credentials', async () => {
@@ -162,12 +180,12 @@ describe('control API over HTTP (/_emulator/)', () => {
 			expect(listed.status).toBe(200);
 			const oldest = Date.parse(listed.body.data.at(-1).created_at);
 			expect(START_MS - oldest).toBeGreaterThan(13 * 24 * 3600 * 1000);
-			expect(listed.body.data.map((event) => event.text)).not.toContain('This one is older than 30 days and must not be listed.');
+			expect(listed.body.data.map((event: { text: string }) => event.text)).not.toContain('This one is older than 30 days and must not be listed.');
 			expect(demo.events().length).toBe(listed.body.meta.result_count + 1);
-			expect(new Set(listed.body.data.map((event) => event.dm_conversation_id)).size).toBe(3);
+			expect(new Set(listed.body.data.map((event: { dm_conversation_id: string }) => event.dm_conversation_id)).size).toBe(3);
 			expect(demo.responseViolations).toEqual([]);
 			demo.reset();
-			expect(demo.state.users.size).toBe(5);
+			expect(runtimeOf(demo).state.users.size).toBe(5);
 		} finally {
 			await demo.close();
 		}
