@@ -1,12 +1,11 @@
-'use strict';
-
-const { request } = require('undici');
-const { startTestEmulator, createUserWithToken, call, closeAndExpectCleanRun } = require('./test-utils');
+import { request } from 'undici';
+import type { Emulator } from '../src';
+import { call, closeAndExpectCleanRun, createUserWithToken, startTestEmulator, type UserWithToken } from './helpers';
 
 describe('fault injection', () => {
-	let emu;
-	let alice;
-	let bob;
+	let emu: Emulator;
+	let alice: UserWithToken;
+	let bob: UserWithToken;
 
 	beforeEach(async () => {
 		emu = await startTestEmulator();
@@ -16,7 +15,7 @@ describe('fault injection', () => {
 
 	afterEach(() => closeAndExpectCleanRun(emu));
 
-	const send = (text) => call(emu, 'POST', `/2/dm_conversations/with/${bob.user.id}/messages`, { token: alice.token, json: { text } });
+	const send = (text: string) => call(emu, 'POST', `/2/dm_conversations/with/${bob.user.id}/messages`, { token: alice.token, json: { text } });
 	const list = () => call(emu, 'GET', '/2/dm_events', { token: alice.token });
 
 	test('a status fault answers instead of the handler, once by default, with a generic body', async () => {

@@ -1,8 +1,7 @@
-'use strict';
+import type { DmEventRecord, Emulator } from '../src';
+import { call, closeAndExpectCleanRun, createUserWithToken, startTestEmulator, type UserWithToken } from './helpers';
 
-const { startTestEmulator, createUserWithToken, call, closeAndExpectCleanRun } = require('./test-utils');
-
-const notFoundError = (eventId) => ({
+const notFoundError = (eventId: string) => ({
 	value: eventId,
 	detail: `Could not find dm event with event_id: [${eventId}].`,
 	title: 'Not Found Error',
@@ -13,11 +12,11 @@ const notFoundError = (eventId) => ({
 });
 
 describe('GET and DELETE /2/dm_events/:event_id', () => {
-	let emu;
-	let alice;
-	let bob;
-	let carol;
-	let event;
+	let emu: Emulator;
+	let alice: UserWithToken;
+	let bob: UserWithToken;
+	let carol: UserWithToken;
+	let event: DmEventRecord;
 
 	beforeEach(async () => {
 		emu = await startTestEmulator();
@@ -29,8 +28,8 @@ describe('GET and DELETE /2/dm_events/:event_id', () => {
 
 	afterEach(() => closeAndExpectCleanRun(emu));
 
-	const getEvent = (token, id, query = '') => call(emu, 'GET', `/2/dm_events/${id}${query}`, { token });
-	const deleteEvent = (token, id) => call(emu, 'DELETE', `/2/dm_events/${id}`, { token });
+	const getEvent = (token: string, id: string, query = '') => call(emu, 'GET', `/2/dm_events/${id}${query}`, { token });
+	const deleteEvent = (token: string, id: string) => call(emu, 'DELETE', `/2/dm_events/${id}`, { token });
 
 	test('returns the event with default fields', async () => {
 		const response = await getEvent(bob.token, event.id);

@@ -1,6 +1,5 @@
-'use strict';
-
-const { startTestEmulator, createUserWithToken, call, closeAndExpectCleanRun } = require('./test-utils');
+import type { Emulator } from '../src';
+import { call, closeAndExpectCleanRun, createUserWithToken, startTestEmulator, type UserWithToken } from './helpers';
 
 const ALICE = '944480690';
 const BOB = '906948460078698496';
@@ -13,9 +12,9 @@ const CANNOT_SEND = { title: 'Forbidden', detail: 'You cannot send messages to t
 const FORBIDDEN = { title: 'Forbidden', detail: 'Forbidden', type: 'about:blank', status: 403 };
 
 describe('DM sends', () => {
-	let emu;
-	let alice;
-	let bob;
+	let emu: Emulator;
+	let alice: UserWithToken;
+	let bob: UserWithToken;
 
 	beforeEach(async () => {
 		emu = await startTestEmulator();
@@ -27,7 +26,7 @@ describe('DM sends', () => {
 
 	afterEach(() => closeAndExpectCleanRun(emu));
 
-	const sendTo = (token, userId, json) => call(emu, 'POST', `/2/dm_conversations/with/${userId}/messages`, { token, json });
+	const sendTo = (token: string, userId: string, json: unknown) => call(emu, 'POST', `/2/dm_conversations/with/${userId}/messages`, { token, json });
 
 	describe('POST /2/dm_conversations/with/:participant_id/messages', () => {
 		test('creates the 1:1 conversation ({lower}-{higher} by numeric value) and returns 201 with ids', async () => {
@@ -44,7 +43,7 @@ describe('DM sends', () => {
 				expect.objectContaining({ id: first.body.data.dm_event_id, event_type: 'MessageCreate', sender_id: ALICE, text: 'Hello Bob' }),
 				expect.objectContaining({ id: reply.body.data.dm_event_id, event_type: 'MessageCreate', sender_id: BOB, text: 'Hi Alice' }),
 			]);
-			expect(emu.state.conversations.get(ALICE_BOB).type).toBe('1:1');
+			expect(emu.getConversation(ALICE_BOB)?.type).toBe('one_to_one');
 		});
 
 		test('sends rate-limit headers including the 24-hour ones', async () => {
@@ -63,9 +62,9 @@ describe('DM sends', () => {
 		test("refuses recipients whose DM settings do not allow the sender (403, synthetic body)", async () => {
 			expect(await sendTo(alice.token, DAVE, { text: 'hi' })).toMatchObject({ status: 403, body: CANNOT_SEND });
 
-			emu.getUser(CAROL).dmPolicy = 'following';
+			emu.updateUser(CAROL, { dmPolicy: 'following' });
 			expect(await sendTo(alice.token, CAROL, { text: 'hi' })).toMatchObject({ status: 403, body: CANNOT_SEND });
-			emu.getUser(CAROL).following.add(ALICE);
+			emu.updateUser(CAROL, { following: [...(emu.getUser(CAROL)?.following ?? []), ALICE] });
 			expect((await sendTo(alice.token, CAROL, { text: 'hi' })).status).toBe(201);
 			expect(emu.events()).toHaveLength(1);
 		});
@@ -101,7 +100,7 @@ describe('DM sends', () => {
 		test('validates the body against the spec', async () => {
 			const empty = await sendTo(alice.token, BOB, {});
 			expect(empty.status).toBe(400);
-			expect(empty.body.errors.map((error) => error.message)).toEqual([
+			expect(empty.body.errors.map((error: { message: string }) => error.message)).toEqual([
 				'$.text: is missing but it is required',
 				'$.attachments: is missing but it is required',
 			]);
@@ -132,7 +131,7 @@ describe('DM sends', () => {
 	});
 
 	describe('POST /2/dm_conversations/:dm_conversation_id/messages', () => {
-		const sendIn = (token, conversationId, json) => call(emu, 'POST', `/2/dm_conversations/${conversationId}/messages`, { token, json });
+		const sendIn = (token: string, conversationId: string, json: unknown) => call(emu, 'POST', `/2/dm_conversations/${conversationId}/messages`, { token, json });
 
 		test('sends into an existing 1:1 or group conversation', async () => {
 			await sendTo(alice.token, BOB, { text: 'first' });
@@ -167,8 +166,8 @@ describe('DM sends', () => {
 	});
 
 	describe('POST /2/dm_conversations', () => {
-		const createGroup = (token, json) => call(emu, 'POST', '/2/dm_conversations', { token, json });
-		const groupBody = (participantIds, text = 'Hello group') => ({ conversation_type: 'Group', participant_ids: participantIds, message: { text } });
+		const createGroup = (token: string, json: unknown) => call(emu, 'POST', '/2/dm_conversations', { token, json });
+		const groupBody = (participantIds: string[], text = 'Hello group') => ({ conversation_type: 'Group', participant_ids: participantIds, message: { text } });
 
 		test('creates a new group every time, with a ParticipantsJoin event before the message', async () => {
 			const first = await createGroup(alice.token, groupBody([BOB, CAROL]));
@@ -182,7 +181,7 @@ describe('DM sends', () => {
 				expect.objectContaining({ event_type: 'ParticipantsJoin', sender_id: ALICE, participant_ids: [BOB, CAROL] }),
 				expect.objectContaining({ id: first.body.data.dm_event_id, event_type: 'MessageCreate', sender_id: ALICE, text: 'Hello group' }),
 			]);
-			expect([...emu.state.conversations.get(first.body.data.dm_conversation_id).participants].sort()).toEqual([ALICE, BOB, CAROL].sort());
+			expect([...(emu.getConversation(first.body.data.dm_conversation_id)?.participantIds ?? [])].sort()).toEqual([ALICE, BOB, CAROL].sort());
 		});
 
 		test("tolerates the creator's own id among participant_ids", async () => {
@@ -207,7 +206,7 @@ describe('DM sends', () => {
 
 		test('refuses when a participant does not accept DMs from the creator', async () => {
 			expect(await createGroup(alice.token, groupBody([BOB, DAVE]))).toMatchObject({ status: 403, body: CANNOT_SEND });
-			expect(emu.state.conversations.size).toBe(0);
+			expect(emu.listConversations()).toHaveLength(0);
 		});
 	});
 });

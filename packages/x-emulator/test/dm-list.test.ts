@@ -1,16 +1,15 @@
-'use strict';
-
-const { startTestEmulator, createUserWithToken, call, closeAndExpectCleanRun, START_MS } = require('./test-utils');
+import type { DmEventRecord, Emulator } from '../src';
+import { call, closeAndExpectCleanRun, createUserWithToken, startTestEmulator, START_MS, type UserWithToken } from './helpers';
 
 const MINUTE_MS = 60 * 1000;
 const DAY_MS = 24 * 60 * MINUTE_MS;
 
 describe('DM event lists', () => {
-	let emu;
-	let alice;
-	let bob;
-	let carol;
-	let erin;
+	let emu: Emulator;
+	let alice: UserWithToken;
+	let bob: UserWithToken;
+	let carol: UserWithToken;
+	let erin: UserWithToken;
 
 	beforeEach(async () => {
 		emu = await startTestEmulator();
@@ -22,9 +21,9 @@ describe('DM event lists', () => {
 
 	afterEach(() => closeAndExpectCleanRun(emu));
 
-	const list = (token, path) => call(emu, 'GET', path, { token });
+	const list = (token: string, path: string) => call(emu, 'GET', path, { token });
 
-	function sendAs(user, to, text) {
+	function sendAs(user: UserWithToken, to: UserWithToken, text: string): DmEventRecord {
 		emu.clock.advance(MINUTE_MS);
 		return emu.sendAs(user.user.id, { to: to.user.id, text });
 	}
@@ -155,7 +154,7 @@ describe('DM event lists', () => {
 			const { conversationId } = emu.createGroupAs(alice.user.id, [bob.user.id, carol.user.id], 'hello');
 			emu.joinAs(conversationId, [erin.user.id], bob.user.id);
 			const joins = await list(alice.token, '/2/dm_events?event_types=ParticipantsJoin');
-			expect(joins.body.data.map((event) => event.event_type)).toEqual(['ParticipantsJoin', 'ParticipantsJoin']);
+			expect(joins.body.data.map((event: { event_type: string }) => event.event_type)).toEqual(['ParticipantsJoin', 'ParticipantsJoin']);
 			const bad = await list(alice.token, '/2/dm_events?event_types=Typing');
 			expect(bad.status).toBe(400);
 		});
@@ -188,7 +187,7 @@ describe('DM event lists', () => {
 	});
 
 	describe('pagination', () => {
-		let sent;
+		let sent: DmEventRecord[];
 
 		beforeEach(() => {
 			sent = [];
@@ -196,13 +195,13 @@ describe('DM event lists', () => {
 		});
 
 		test('walks all pages with next_token and stops at a page without one', async () => {
-			const seen = [];
-			let token;
+			const seen: string[] = [];
+			let token: string | undefined;
 			let pages = 0;
 			do {
 				const query = token ? `max_results=3&pagination_token=${token}` : 'max_results=3';
 				const response = await list(alice.token, `/2/dm_events?${query}`);
-				seen.push(...response.body.data.map((event) => event.id));
+				seen.push(...response.body.data.map((event: { id: string }) => event.id));
 				token = response.body.meta.next_token;
 				if (token) expect(token.length).toBeGreaterThanOrEqual(16);
 				pages += 1;
