@@ -7,16 +7,10 @@ import type { FaultSpec, FaultView } from './types';
 
 const RESET_POINTS: readonly string[] = ['before', 'after', 'during'];
 
-export interface Fault {
-	method?: string;
+/** A fault as stored: its listed form, with the path kept as given and a matcher for it. */
+export interface Fault extends Omit<FaultView, 'path'> {
 	path?: string | RegExp;
 	matchesPath: (path: string) => boolean;
-	status?: number;
-	body?: unknown;
-	headers?: Record<string, string>;
-	latencyMs?: number;
-	reset?: 'before' | 'after' | 'during';
-	remaining: number;
 }
 
 function toPathMatcher(path: string | RegExp | undefined | null): (value: string) => boolean {

@@ -2,6 +2,7 @@
 // Emulator class hands out copies (DmEventRecord, ConversationView, MediaView, EmulatorUser).
 import type { Clock } from './clock';
 import { createIdGenerator, type IdGenerator } from './ids';
+import type { MediaView } from './types';
 import type { XDmEntities, XDmEventType, XMediaType, XUser } from './x-types';
 
 export type DmPolicy = 'all' | 'following' | 'none';
@@ -133,22 +134,9 @@ export interface OAuth1RequestToken {
 	verifier?: string;
 }
 
-export type MediaState = 'initialized' | 'pending' | 'in_progress' | 'succeeded' | 'failed';
-
-export interface MediaRecord {
-	id: string;
-	media_key: string;
-	ownerId: string;
-	additionalOwners: string[];
-	category: string;
-	shared: boolean;
-	size: number;
-	totalBytes?: number;
+/** An upload as stored: the public MediaView fields plus its bytes and processing bookkeeping. */
+export interface MediaRecord extends Omit<MediaView, 'mimeType'> {
 	mime?: string;
-	state: MediaState;
-	createdAt: number;
-	expiresAt: number;
-	usedCount: number;
 	chunks: Array<Buffer | undefined>;
 	processingStartedAt?: number;
 	processingMs?: number;

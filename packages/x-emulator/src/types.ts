@@ -1,8 +1,10 @@
 // Public shapes of the emulator's API: what its methods take and the read-only copies they return.
-import type { DmPolicy, OAuth1Permission, MediaState } from './state';
+import type { DmPolicy, OAuth1Permission } from './state';
 import type { XDmEntities, XDmEventType, XUser } from './x-types';
 
-export type { DmPolicy, OAuth1Permission, MediaState };
+export type { DmPolicy, OAuth1Permission };
+
+export type MediaState = 'initialized' | 'pending' | 'in_progress' | 'succeeded' | 'failed';
 
 /** Profile fields a user can be created or updated with (X User fields the emulator stores). */
 export type UserProfile = Partial<
