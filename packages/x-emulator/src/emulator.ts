@@ -1,7 +1,6 @@
 // X API v2 DM emulator: `const emu = await startEmulator({ seed: 'demo' })`, then point a client at emu.url.
 // The Emulator is the whole public surface: its state is private, and what it hands out are copies.
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { snapshotOf } from './attachments';
 import * as auth from './auth';
 import type { Clock } from './clock';
@@ -112,9 +111,9 @@ export class Emulator {
 		return { ...this.runtime.options };
 	}
 
-	/** With seed 'demo': the demo users, conversation and credentials. */
+	/** With seed 'demo': the demo users, conversation and credentials (a copy). */
 	get demo(): DemoInfo | undefined {
-		return this.runtime.demo;
+		return this.runtime.demo && structuredClone(this.runtime.demo);
 	}
 
 	/** /2 responses that did not conform to the spec (with validateResponses on); clear it with splice(0). */
@@ -136,7 +135,9 @@ export class Emulator {
 			server.once('error', reject);
 			server.listen(runtime.requestedPort, runtime.host, resolve);
 		});
-		runtime.port = (server.address() as AddressInfo).port;
+		const address = server.address();
+		if (!address || typeof address === 'string') throw new Error('the emulator is not listening on a TCP port');
+		runtime.port = address.port;
 		return this;
 	}
 
