@@ -1,7 +1,7 @@
 // The one page iterator of DM event listings, against the emulator over real HTTP: one request per page, fetched
 // only when asked for, sized to a limit, continued from a token, the list end proven by X, and the
 // rate-limit state of each page read from its headers.
-import type { Emulator } from '../../../fixtures/emulator';
+import type { Emulator, RequestLogEntry } from '../../../fixtures/emulator';
 import { startEmulator } from '../../../fixtures/emulator';
 import { emulatorHost } from '../../../fixtures/x-api-host';
 import type { DmEventPage, XApi } from '../../../../nodes/shared/transport';
@@ -29,13 +29,7 @@ function seed(count: number): void {
 	emu.clearRequests();
 }
 
-interface LoggedRequest {
-	path: string;
-	status: number;
-	query: Record<string, string>;
-}
-
-const listRequests = (): LoggedRequest[] => emu.requests().filter((request: LoggedRequest) => request.path === '/2/dm_events');
+const listRequests = (): RequestLogEntry[] => emu.requests().filter((request) => request.path === '/2/dm_events');
 
 async function collect(pages: AsyncGenerator<DmEventPage>): Promise<DmEventPage[]> {
 	const all: DmEventPage[] = [];
