@@ -1,57 +1,33 @@
-'use strict';
-
 // Get Many pages through /2/dm_events with pagination_token and max_results <= 100. The number of list requests is
 // ceil(N / 100) (at least 1). When the server also puts a next_token on the last page, one more request is needed
 // to see the empty page that ends the list: the node never stops on a short page, because X may return short pages
 // in the middle of a list.
-const { startEmulator } = require('../emulator');
-const { shutdown } = require('../helpers/n8n-harness');
-const { runAction, apiRequests, credentialSetup } = require('../helpers/x-node');
+import type { INodeParameters } from 'n8n-workflow';
 
-let emu;
-let alice;
-let bob;
+import { apiRequests, expectPaired, runAction, useEmulator, type ActionRun, type LoggedRequest } from '../fixtures/x-node';
 
-beforeAll(async () => {
-	emu = await startEmulator();
-});
+const x = useEmulator();
 
-afterAll(async () => {
-	await emu.close();
-	shutdown();
-});
-
-function seed(count) {
-	emu.reset();
-	alice = emu.addUser({ username: 'alice' });
-	bob = emu.addUser({ username: 'bob' });
+/** `count` messages between alice and bob, taking turns, bob first: "message 0", "message 1", … */
+function seed(count: number): void {
+	const { emu, people } = x;
 	for (let index = 0; index < count; index++) {
-		emu.sendAs(index % 2 ? alice.id : bob.id, { to: index % 2 ? bob.id : alice.id, text: `message ${index}` });
+		const [from, to] = index % 2 ? [people.alice, people.bob] : [people.bob, people.alice];
+		emu.sendAs(from.id, { to: to.id, text: `message ${index}` });
 	}
 }
 
-function listRequests() {
-	return apiRequests(emu).filter((request) => request.path === '/2/dm_events');
-}
+const listRequests = (): LoggedRequest[] => apiRequests(x.emu).filter((request) => request.path === '/2/dm_events');
 
-async function getMany(parameters) {
-	const setup = credentialSetup(emu, alice, 'oAuth2');
-	return runAction({
-		setup,
-		parameters: { resource: 'event', operation: 'getMany', scope: 'all', ...parameters },
-	});
+async function getMany(parameters: INodeParameters): Promise<ActionRun> {
+	return await runAction({ setup: x.auth('oAuth2'), parameters: { resource: 'event', operation: 'getMany', scope: 'all', ...parameters } });
 }
 
 const SIZES = [0, 1, 99, 100, 101, 250, 1000];
 
 describe.each([false, true])('nextTokenOnLastPage = %s', (nextTokenOnLastPage) => {
-	beforeAll(() => {
-		emu.setOption('nextTokenOnLastPage', nextTokenOnLastPage);
-	});
-
-	afterAll(() => {
-		emu.setOption('nextTokenOnLastPage', false);
-	});
+	beforeAll(() => x.emu.setOption('nextTokenOnLastPage', nextTokenOnLastPage));
+	afterAll(() => x.emu.setOption('nextTokenOnLastPage', false));
 
 	test.each(SIZES)('Return All over %i events', async (count) => {
 		seed(count);
@@ -60,10 +36,8 @@ describe.each([false, true])('nextTokenOnLastPage = %s', (nextTokenOnLastPage) =
 		expect(json).toHaveLength(count);
 		// Newest first, every event exactly once.
 		expect(new Set(json.map((event) => event.id)).size).toBe(count);
-		expect(json.map((event) => event.text)).toEqual(
-			Array.from({ length: count }, (_value, index) => `message ${count - 1 - index}`),
-		);
-		expect(items.every((item) => item.pairedItem.item === 0)).toBe(true);
+		expect(json.map((event) => event.text)).toEqual(Array.from({ length: count }, (_value, index) => `message ${count - 1 - index}`));
+		expectPaired(items, Array<number>(count).fill(0));
 
 		const pages = Math.max(1, Math.ceil(count / 100));
 		const expected = nextTokenOnLastPage && count > 0 ? pages + 1 : pages;
@@ -80,7 +54,7 @@ describe.each([false, true])('nextTokenOnLastPage = %s', (nextTokenOnLastPage) =
 		[250, 100, 1, ['100']],
 		[250, 101, 2, ['100', '1']],
 		[250, 150, 2, ['100', '50']],
-		[1000, 999, 10, [...Array(9).fill('100'), '99']],
+		[1000, 999, 10, [...Array<string>(9).fill('100'), '99']],
 		[99, 100, 1, ['100']],
 		[100, 100, 1, ['100']],
 		[101, 250, 2, ['100', '100']],
@@ -99,7 +73,7 @@ describe.each([false, true])('nextTokenOnLastPage = %s', (nextTokenOnLastPage) =
 
 test('a GET that fails with 503 is retried once and paging continues', async () => {
 	seed(150);
-	emu.addFault({ method: 'GET', path: '/2/dm_events', status: 503, times: 1 });
+	x.emu.addFault({ method: 'GET', path: '/2/dm_events', status: 503, times: 1 });
 	const { error, json } = await getMany({ returnAll: true });
 	expect(error).toBeUndefined();
 	expect(json).toHaveLength(150);
