@@ -1,8 +1,7 @@
 import type { Emulator, EmulatorUser, RateLimitProfileName } from '../src';
 import { createClock } from '../src/clock';
 import { createRateLimiter, type RateLimitCaller, type RateLimitProfile, type RateLimitRequest } from '../src/rate-limits';
-import { isResponse, type Reply } from '../src/responses';
-import { call, createUserWithToken, startTestEmulator, tokenFor } from './helpers';
+import { call, createUserWithToken, startTestEmulator, thrownReply, tokenFor } from './helpers';
 import { n8nOAuth1 } from './n8n-oauth1';
 
 const START_MS = Date.UTC(2026, 0, 15, 12, 0, 0);
@@ -23,16 +22,6 @@ const LIST = 'getDirectMessagesEvents';
 function setup(profile: RateLimitProfile = 'launch') {
 	const clock = createClock({ now: START_MS });
 	return { clock, limiter: createRateLimiter({ clock, profile }) };
-}
-
-function rejection(fn: () => unknown): Reply {
-	try {
-		fn();
-	} catch (response) {
-		if (isResponse(response)) return response;
-		throw response;
-	}
-	throw new Error('expected a 429');
 }
 
 const epochSeconds = (ms: number) => String(Math.ceil(ms / 1000));
@@ -86,7 +75,7 @@ describe('launch profile (2022 docs)', () => {
 		const { clock, limiter } = setup();
 		for (let index = 0; index < 300; index += 1) limiter.check(request(LIST, undefined, 'GET'));
 		clock.advance(5 * MIN);
-		const refused = rejection(() => limiter.check(request(LIST, undefined, 'GET')));
+		const refused = thrownReply(() => limiter.check(request(LIST, undefined, 'GET')));
 		expect(refused.status).toBe(429);
 		expect(refused.body).toEqual(TOO_MANY);
 		expect(refused.contentType).toBe('application/json; charset=utf-8');
@@ -109,7 +98,7 @@ describe('launch profile (2022 docs)', () => {
 			for (let index = 0; index < 200; index += 1) limiter.check(request(SEND));
 			clock.advance(15 * MIN);
 		}
-		const refused = rejection(() => limiter.check(request(SEND)));
+		const refused = thrownReply(() => limiter.check(request(SEND)));
 		expect(refused.body).toEqual(TOO_MANY);
 		expect(refused.headers?.['x-rate-limit-remaining']).toBe('200');
 		expect(refused.headers?.['x-user-limit-24hour-remaining']).toBe('0');
@@ -126,7 +115,7 @@ describe('launch profile (2022 docs)', () => {
 		limiter.setProfile({ base: 'launch', dmPost: { user15: 200, user24: 1000, app24: 2, dayHeaders: true } });
 		limiter.check(request(SEND, user('100')));
 		limiter.check(request(SEND, user('200')));
-		const refused = rejection(() => limiter.check(request(SEND, user('300'))));
+		const refused = thrownReply(() => limiter.check(request(SEND, user('300'))));
 		expect(refused.status).toBe(429);
 		expect(refused.headers?.['x-rate-limit-remaining']).toBe('200');
 		expect(refused.headers?.['x-app-limit-24hour-remaining']).toBe('0');
@@ -142,7 +131,7 @@ describe('current profile (2026 docs)', () => {
 		expect(send['x-user-limit-24hour-limit']).toBe('1440');
 		expect(send['x-app-limit-24hour-limit']).toBe('1440');
 		for (let index = 0; index < 14; index += 1) limiter.check(request(SEND));
-		expect(rejection(() => limiter.check(request(SEND))).headers?.['x-user-limit-24hour-remaining']).toBe('1425');
+		expect(thrownReply(() => limiter.check(request(SEND))).headers?.['x-user-limit-24hour-remaining']).toBe('1425');
 		expect(limiter.check(request(LIST, undefined, 'GET')).headers['x-rate-limit-limit']).toBe('15');
 	});
 
@@ -175,7 +164,7 @@ describe('usage cap', () => {
 	test('every request gets the usage-capped 429 without rate-limit headers until cleared', () => {
 		const { limiter } = setup();
 		limiter.usageCap.set({ period: 'Monthly', scope: 'Product' });
-		const refused = rejection(() => limiter.check(request(LIST, undefined, 'GET')));
+		const refused = thrownReply(() => limiter.check(request(LIST, undefined, 'GET')));
 		expect(refused.status).toBe(429);
 		expect(refused.contentType).toBe('application/problem+json');
 		expect(refused.body).toEqual({
@@ -187,7 +176,7 @@ describe('usage cap', () => {
 		});
 		expect(refused.headers).toBeUndefined();
 		limiter.usageCap.set({ period: 'Daily', scope: 'Account' });
-		expect(rejection(() => limiter.check(request(SEND))).body).toMatchObject({ detail: 'Usage cap exceeded: Daily account cap' });
+		expect(thrownReply(() => limiter.check(request(SEND))).body.detail).toBe('Usage cap exceeded: Daily account cap');
 		limiter.usageCap.clear();
 		expect(limiter.check(request(LIST, undefined, 'GET')).headers['x-rate-limit-remaining']).toBe('299');
 	});
