@@ -23,6 +23,8 @@ import {
 	type IExecuteFunctions,
 	type IHttpRequestOptions,
 	type INode,
+	type INodeCredentialsDetails,
+	type INodeProperties,
 	type INodeType,
 	type INodeTypes,
 	type IRun,
@@ -101,16 +103,16 @@ class ProbeCredentials extends ICredentialsHelper {
 		return structuredClone(this.data);
 	}
 
-	async updateCredentials(_nodeCredentials: unknown, _type: string, data: ICredentialDataDecryptedObject): Promise<void> {
+	async updateCredentials(_nodeCredentials: INodeCredentialsDetails, _type: string, data: ICredentialDataDecryptedObject): Promise<void> {
 		this.data = data;
 	}
 
-	async updateCredentialsOauthTokenData(_nodeCredentials: unknown, _type: string, data: ICredentialDataDecryptedObject): Promise<void> {
+	async updateCredentialsOauthTokenData(_nodeCredentials: INodeCredentialsDetails, _type: string, data: ICredentialDataDecryptedObject): Promise<void> {
 		this.data = { ...this.data, oauthTokenData: data.oauthTokenData };
 		this.tokenUpdates.push({ oauthTokenData: data.oauthTokenData as IDataObject });
 	}
 
-	getCredentialsProperties(): [] {
+	getCredentialsProperties(): INodeProperties[] {
 		return [];
 	}
 }
