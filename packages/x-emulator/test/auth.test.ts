@@ -2,11 +2,10 @@ import type { IncomingHttpHeaders } from 'node:http';
 import * as auth from '../src/auth';
 import type { AuthInfo, RequestContext } from '../src/context';
 import { loadApi, type Api, type Operation } from '../src/openapi-loader';
-import { isResponse, type Reply } from '../src/responses';
 import { Runtime } from '../src/runtime';
 import { findOperation } from '../src/validation';
 import type { XOAuth1TokenResponse, XOAuth2TokenResponse } from '../src/x-types';
-import { call, startTestEmulator, tokenFor, TEST_CLIENT_ID, TEST_CONSUMER_KEY } from './helpers';
+import { call, startTestEmulator, thrownReply, tokenFor, TEST_CLIENT_ID, TEST_CONSUMER_KEY } from './helpers';
 import { n8nOAuth1 } from './n8n-oauth1';
 import type { Emulator, EmulatorUser } from '../src';
 
@@ -55,16 +54,6 @@ function makeCtx(emulator: Runtime, { method = 'GET', url, headers = {}, body, o
 		operation: operationId ? operation(operationId) : undefined,
 		emulator,
 	};
-}
-
-function thrown(fn: () => unknown): Reply {
-	try {
-		fn();
-	} catch (response) {
-		if (isResponse(response)) return response;
-		throw response;
-	}
-	throw new Error('expected a thrown Response');
 }
 
 function oauth1Caller(info: AuthInfo) {
@@ -130,20 +119,20 @@ describe('OAuth 2.0 bearer tokens', () => {
 	});
 
 	test('missing, unknown, refresh-token-as-bearer and revoked tokens get the captured 401', () => {
-		const noHeader = thrown(() => auth.authenticate(makeCtx(emulator, { url: '/2/dm_events' })));
+		const noHeader = thrownReply(() => auth.authenticate(makeCtx(emulator, { url: '/2/dm_events' })));
 		expect(noHeader).toMatchObject({ status: 401, body: UNAUTHORIZED });
 		expect(noHeader.headers).toBeUndefined();
-		expect(thrown(() => auth.authenticate(bearerCtx('nope'))).body).toEqual(UNAUTHORIZED);
-		expect(thrown(() => auth.authenticate(bearerCtx(token.refresh_token))).status).toBe(401);
+		expect(thrownReply(() => auth.authenticate(bearerCtx('nope'))).body).toEqual(UNAUTHORIZED);
+		expect(thrownReply(() => auth.authenticate(bearerCtx(token.refresh_token))).status).toBe(401);
 		auth.revokeOAuth2Token(emulator.state, token.access_token);
-		expect(thrown(() => auth.authenticate(bearerCtx(token.access_token))).status).toBe(401);
+		expect(thrownReply(() => auth.authenticate(bearerCtx(token.access_token))).status).toBe(401);
 	});
 
 	test('tokens expire by the emulator clock', () => {
 		emulator.clock.advance(7199 * 1000);
 		expect(auth.authenticate(bearerCtx(token.access_token)).userId).toBe('100');
 		emulator.clock.advance(1000);
-		const expired = thrown(() => auth.authenticate(bearerCtx(token.access_token)));
+		const expired = thrownReply(() => auth.authenticate(bearerCtx(token.access_token)));
 		expect(expired).toMatchObject({ status: 401, body: UNAUTHORIZED });
 		expect(expired.headers).toBeUndefined();
 	});
@@ -152,7 +141,7 @@ describe('OAuth 2.0 bearer tokens', () => {
 		for (const expiresIn of [0, -60]) {
 			const issued = auth.issueOAuth2Token(emulator.state, emulator.clock, { userId: '100', clientId: 'client-1', scopes: DM_SCOPES, expiresIn });
 			expect(issued.expires_in).toBe(expiresIn);
-			expect(thrown(() => auth.authenticate(bearerCtx(issued.access_token)))).toMatchObject({ status: 401, body: UNAUTHORIZED });
+			expect(thrownReply(() => auth.authenticate(bearerCtx(issued.access_token)))).toMatchObject({ status: 401, body: UNAUTHORIZED });
 		}
 		const oneSecond = auth.issueOAuth2Token(emulator.state, emulator.clock, { userId: '100', clientId: 'client-1', scopes: DM_SCOPES, expiresIn: 1 });
 		expect(auth.authenticate(bearerCtx(oneSecond.access_token)).userId).toBe('100');
@@ -161,14 +150,14 @@ describe('OAuth 2.0 bearer tokens', () => {
 	test("revokeUserTokens invalidates the user's access and refresh tokens, nobody else's", () => {
 		const other = auth.issueOAuth2Token(emulator.state, emulator.clock, { userId: '200', clientId: 'client-1', scopes: DM_SCOPES });
 		auth.revokeUserTokens(emulator.state, '100');
-		expect(thrown(() => auth.authenticate(bearerCtx(token.access_token))).status).toBe(401);
+		expect(thrownReply(() => auth.authenticate(bearerCtx(token.access_token))).status).toBe(401);
 		expect(emulator.state.oauth2Tokens.get(token.refresh_token ?? '')).toMatchObject({ kind: 'refresh', revoked: true });
 		expect(auth.authenticate(bearerCtx(other.access_token)).userId).toBe('200');
 	});
 
 	test('app-only bearer: 403 unsupported-authentication on DM endpoints, accepted on users lookup', () => {
 		const appToken = auth.issueAppToken(emulator.state, { appId: 'app-9' });
-		const refused = thrown(() => auth.authenticate(bearerCtx(appToken)));
+		const refused = thrownReply(() => auth.authenticate(bearerCtx(appToken)));
 		expect(refused.status).toBe(403);
 		expect(refused.contentType).toBe('application/problem+json');
 		expect(refused.body).toEqual({
@@ -197,15 +186,15 @@ describe('OAuth 2.0 bearer tokens', () => {
 			operationId: 'createDirectMessagesByParticipantId',
 		});
 		send.auth = auth.authenticate(send);
-		const refused = thrown(() => auth.checkScopes(send));
+		const refused = thrownReply(() => auth.checkScopes(send));
 		expect(refused).toMatchObject({ status: 403, body: FORBIDDEN, contentType: 'application/json; charset=utf-8' });
 
 		const list = bearerCtx(readOnly.access_token);
 		list.auth = auth.authenticate(list);
 		expect(() => auth.checkScopes(list)).not.toThrow();
 		// DELETE needs dm.read + dm.write; media needs media.write.
-		expect(thrown(() => auth.checkScopes(list, operation('deleteDirectMessagesEvents'))).status).toBe(403);
-		expect(thrown(() => auth.checkScopes(list, operation('mediaUpload'))).status).toBe(403);
+		expect(thrownReply(() => auth.checkScopes(list, operation('deleteDirectMessagesEvents'))).status).toBe(403);
+		expect(thrownReply(() => auth.checkScopes(list, operation('mediaUpload'))).status).toBe(403);
 
 		const full = bearerCtx(token.access_token);
 		full.auth = auth.authenticate(full);
@@ -270,24 +259,24 @@ describe('OAuth 1.0a user context', () => {
 	test('tampered query, host or method and unknown keys give 401', () => {
 		const tamperedQuery = n8nSignedCtx(listRequest);
 		tamperedQuery.url.searchParams.set('max_results', '11');
-		expect(thrown(() => auth.authenticate(tamperedQuery))).toMatchObject({ status: 401, body: UNAUTHORIZED });
+		expect(thrownReply(() => auth.authenticate(tamperedQuery))).toMatchObject({ status: 401, body: UNAUTHORIZED });
 
 		const otherHost = n8nSignedCtx(listRequest);
 		otherHost.host = 'localhost:40555';
-		expect(thrown(() => auth.authenticate(otherHost)).status).toBe(401);
+		expect(thrownReply(() => auth.authenticate(otherHost)).status).toBe(401);
 
 		const otherMethod = n8nSignedCtx(listRequest);
 		otherMethod.method = 'DELETE';
-		expect(thrown(() => auth.authenticate(otherMethod)).status).toBe(401);
+		expect(thrownReply(() => auth.authenticate(otherMethod)).status).toBe(401);
 
 		const unknownConsumer = n8nSignedCtx({ ...listRequest, consumerKey: { key: 'other', secret: 'x' } });
-		expect(thrown(() => auth.authenticate(unknownConsumer)).status).toBe(401);
+		expect(thrownReply(() => auth.authenticate(unknownConsumer)).status).toBe(401);
 	});
 
 	test('form bodies are signed, JSON bodies are not', () => {
 		const formCtx = n8nSignedCtx({ method: 'POST', pathname: '/2/users/100/dm/block', form: { a: '1', b: 'x y' }, operationId: 'blockUsersDms' });
 		formCtx.rawBody = Buffer.from('a=1&b=x+z');
-		expect(thrown(() => auth.authenticate(formCtx)).status).toBe(401);
+		expect(thrownReply(() => auth.authenticate(formCtx)).status).toBe(401);
 
 		const jsonCtx = n8nSignedCtx({
 			method: 'POST',
@@ -302,18 +291,18 @@ describe('OAuth 1.0a user context', () => {
 	test('a replayed nonce is refused', () => {
 		const ctx = n8nSignedCtx(listRequest);
 		expect(auth.authenticate(ctx).userId).toBe('100');
-		expect(thrown(() => auth.authenticate(ctx)).status).toBe(401);
+		expect(thrownReply(() => auth.authenticate(ctx)).status).toBe(401);
 	});
 
 	test('timestamps more than 5 minutes off the emulator clock are refused', () => {
 		const now = emulator.clock.now();
-		expect(thrown(() => auth.authenticate(n8nSignedCtx({ ...listRequest, timestampMs: now - 301_000 }))).status).toBe(401);
-		expect(thrown(() => auth.authenticate(n8nSignedCtx({ ...listRequest, timestampMs: now + 301_000 }))).status).toBe(401);
+		expect(thrownReply(() => auth.authenticate(n8nSignedCtx({ ...listRequest, timestampMs: now - 301_000 }))).status).toBe(401);
+		expect(thrownReply(() => auth.authenticate(n8nSignedCtx({ ...listRequest, timestampMs: now + 301_000 }))).status).toBe(401);
 		expect(auth.authenticate(n8nSignedCtx({ ...listRequest, timestampMs: now - 299_000 })).userId).toBe('100');
 		// A request signed now goes stale once the emulator clock moves on.
 		const signedNow = n8nSignedCtx(listRequest);
 		emulator.clock.advance(10 * 60 * 1000);
-		expect(thrown(() => auth.authenticate(signedNow)).status).toBe(401);
+		expect(thrownReply(() => auth.authenticate(signedNow)).status).toBe(401);
 	});
 
 	test('app permission below read-write-dm gets the captured oauth1-permissions 403 on DM endpoints', () => {
@@ -321,7 +310,7 @@ describe('OAuth 1.0a user context', () => {
 		const ctx = n8nSignedCtx(listRequest);
 		const caller = oauth1Caller(auth.authenticate(ctx));
 		ctx.auth = caller;
-		const refused = thrown(() => auth.checkScopes(ctx));
+		const refused = thrownReply(() => auth.checkScopes(ctx));
 		expect(refused.status).toBe(403);
 		expect(refused.body).toEqual({
 			title: 'Forbidden',
@@ -333,13 +322,13 @@ describe('OAuth 1.0a user context', () => {
 		caller.permission = 'read';
 		expect(() => auth.checkScopes(ctx, operation('getUsersMe'))).not.toThrow();
 		ctx.method = 'POST';
-		expect(thrown(() => auth.checkScopes(ctx, operation('mediaUpload'))).status).toBe(403);
+		expect(thrownReply(() => auth.checkScopes(ctx, operation('mediaUpload'))).status).toBe(403);
 	});
 
 	test('OAuth 1.0a on the OAuth 2.0-only media download endpoint is unsupported', () => {
 		const ctx = n8nSignedCtx(listRequest);
 		ctx.auth = auth.authenticate(ctx);
-		const refused = thrown(() => auth.checkScopes(ctx, operation('dmConversationsMediaDownload')));
+		const refused = thrownReply(() => auth.checkScopes(ctx, operation('dmConversationsMediaDownload')));
 		expect(refused.status).toBe(403);
 		expect((refused.body as { type: string }).type).toBe('https://api.x.com/2/problems/unsupported-authentication');
 	});

@@ -2,6 +2,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { request } from 'undici';
 import { startEmulator, type Emulator, type EmulatorOptions, type EmulatorUser, type UserInput } from '../src';
+import { isResponse, type Reply } from '../src/responses';
 
 export const START_MS = Date.UTC(2026, 0, 15, 12, 0, 0);
 export const ALL_SCOPES = ['tweet.read', 'users.read', 'dm.read', 'dm.write', 'media.write', 'offline.access'];
@@ -70,4 +71,18 @@ export async function closeAndExpectCleanRun(emu: Emulator): Promise<void> {
 	await emu.close();
 	expect(emu.responseViolations).toEqual([]);
 	expect(emu.internalErrors).toEqual([]);
+}
+
+/** A handler's answer, its body as freely walkable as call()'s. */
+export type Answer = Omit<Reply, 'body'> & { body?: CallResult['body'] };
+
+/** The Reply that fn throws (how handlers and pipeline steps refuse); fails when fn returns or throws anything else. */
+export function thrownReply(fn: () => unknown): Answer {
+	try {
+		fn();
+	} catch (response) {
+		if (isResponse(response)) return response;
+		throw response;
+	}
+	throw new Error('expected a thrown Reply');
 }

@@ -1,38 +1,30 @@
-'use strict';
-const path = require('node:path');
-const { createHmac } = require('node:crypto');
-const { createRateLimiter } = require('./rate-limits');
-const { createClock } = require('./clock');
+import type { Emulator, EmulatorUser, RateLimitProfileName } from '../src';
+import { createClock } from '../src/clock';
+import { createRateLimiter, type RateLimitCaller, type RateLimitProfile, type RateLimitRequest } from '../src/rate-limits';
+import { call, createUserWithToken, startTestEmulator, thrownReply, tokenFor } from './helpers';
+import { n8nOAuth1 } from './n8n-oauth1';
 
 const START_MS = Date.UTC(2026, 0, 15, 12, 0, 0);
 const MIN = 60 * 1000;
 const HOUR = 60 * MIN;
 const TOO_MANY = { title: 'Too Many Requests', detail: 'Too Many Requests', type: 'about:blank', status: 429 };
 
-const user = (userId, appId = 'app-1') => ({ kind: 'oauth2', userId, appId, scopes: [] });
-const request = (operationId, auth = user('100'), method = 'POST') => ({ method, path: '/2/x', operation: { operationId }, auth });
+const user = (userId: string, appId = 'app-1'): RateLimitCaller & { scopes: string[] } => ({ kind: 'oauth2', userId, appId, scopes: [] });
+const request = (operationId: string, auth: RateLimitCaller = user('100'), method = 'POST'): RateLimitRequest => ({
+	method,
+	path: '/2/x',
+	operation: { operationId },
+	auth,
+});
 const SEND = 'createDirectMessagesByParticipantId';
 const LIST = 'getDirectMessagesEvents';
 
-function setup(profile = 'launch') {
+function setup(profile: RateLimitProfile = 'launch') {
 	const clock = createClock({ now: START_MS });
 	return { clock, limiter: createRateLimiter({ clock, profile }) };
 }
 
-function rejection(fn) {
-	try {
-		fn();
-	} catch (response) {
-		return response;
-	}
-	throw new Error('expected a 429');
-}
-
-const epochSeconds = (ms) => String(Math.ceil(ms / 1000));
-
-const OAuth = require(
-	require.resolve('oauth-1.0a', { paths: [path.dirname(require.resolve('n8n-core'))] }),
-);
+const epochSeconds = (ms: number) => String(Math.ceil(ms / 1000));
 
 describe('launch profile (2022 docs)', () => {
 	test('DM POST headers: 15-minute user window plus 24-hour user and app windows', () => {
@@ -83,7 +75,7 @@ describe('launch profile (2022 docs)', () => {
 		const { clock, limiter } = setup();
 		for (let index = 0; index < 300; index += 1) limiter.check(request(LIST, undefined, 'GET'));
 		clock.advance(5 * MIN);
-		const refused = rejection(() => limiter.check(request(LIST, undefined, 'GET')));
+		const refused = thrownReply(() => limiter.check(request(LIST, undefined, 'GET')));
 		expect(refused.status).toBe(429);
 		expect(refused.body).toEqual(TOO_MANY);
 		expect(refused.contentType).toBe('application/json; charset=utf-8');
@@ -106,12 +98,12 @@ describe('launch profile (2022 docs)', () => {
 			for (let index = 0; index < 200; index += 1) limiter.check(request(SEND));
 			clock.advance(15 * MIN);
 		}
-		const refused = rejection(() => limiter.check(request(SEND)));
+		const refused = thrownReply(() => limiter.check(request(SEND)));
 		expect(refused.body).toEqual(TOO_MANY);
-		expect(refused.headers['x-rate-limit-remaining']).toBe('200');
-		expect(refused.headers['x-user-limit-24hour-remaining']).toBe('0');
-		expect(refused.headers['x-user-limit-24hour-reset']).toBe(epochSeconds(START_MS + 24 * HOUR));
-		expect(refused.headers['x-app-limit-24hour-remaining']).toBe('14000');
+		expect(refused.headers?.['x-rate-limit-remaining']).toBe('200');
+		expect(refused.headers?.['x-user-limit-24hour-remaining']).toBe('0');
+		expect(refused.headers?.['x-user-limit-24hour-reset']).toBe(epochSeconds(START_MS + 24 * HOUR));
+		expect(refused.headers?.['x-app-limit-24hour-remaining']).toBe('14000');
 		// Another user of the same app is unaffected.
 		expect(limiter.check(request(SEND, user('200'))).headers['x-user-limit-24hour-remaining']).toBe('999');
 		clock.set(START_MS + 24 * HOUR);
@@ -123,10 +115,10 @@ describe('launch profile (2022 docs)', () => {
 		limiter.setProfile({ base: 'launch', dmPost: { user15: 200, user24: 1000, app24: 2, dayHeaders: true } });
 		limiter.check(request(SEND, user('100')));
 		limiter.check(request(SEND, user('200')));
-		const refused = rejection(() => limiter.check(request(SEND, user('300'))));
+		const refused = thrownReply(() => limiter.check(request(SEND, user('300'))));
 		expect(refused.status).toBe(429);
-		expect(refused.headers['x-rate-limit-remaining']).toBe('200');
-		expect(refused.headers['x-app-limit-24hour-remaining']).toBe('0');
+		expect(refused.headers?.['x-rate-limit-remaining']).toBe('200');
+		expect(refused.headers?.['x-app-limit-24hour-remaining']).toBe('0');
 		expect(limiter.check(request(SEND, user('300', 'app-2'))).headers['x-app-limit-24hour-remaining']).toBe('1');
 	});
 });
@@ -139,13 +131,13 @@ describe('current profile (2026 docs)', () => {
 		expect(send['x-user-limit-24hour-limit']).toBe('1440');
 		expect(send['x-app-limit-24hour-limit']).toBe('1440');
 		for (let index = 0; index < 14; index += 1) limiter.check(request(SEND));
-		expect(rejection(() => limiter.check(request(SEND))).headers['x-user-limit-24hour-remaining']).toBe('1425');
+		expect(thrownReply(() => limiter.check(request(SEND))).headers?.['x-user-limit-24hour-remaining']).toBe('1425');
 		expect(limiter.check(request(LIST, undefined, 'GET')).headers['x-rate-limit-limit']).toBe('15');
 	});
 
 	test('other groups: delete, block, users lookup, media', () => {
 		const { limiter } = setup('current');
-		const limitOf = (operationId, auth) => limiter.check(request(operationId, auth)).headers['x-rate-limit-limit'];
+		const limitOf = (operationId: string, auth?: RateLimitCaller) => limiter.check(request(operationId, auth)).headers['x-rate-limit-limit'];
 		expect(limitOf('deleteDirectMessagesEvents')).toBe('300');
 		expect(limitOf('blockUsersDms')).toBe('10');
 		expect(limitOf('getUsersMe')).toBe('75');
@@ -163,7 +155,8 @@ describe('current profile (2026 docs)', () => {
 		limiter.setProfile('launch');
 		expect(limiter.check(request(SEND)).headers['x-rate-limit-limit']).toBe('200');
 		expect(limiter.profile.name).toBe('launch');
-		expect(() => limiter.setProfile('nope')).toThrow('Unknown rate-limit profile');
+		// Callers outside TypeScript (the control API, the CLI) can pass any name.
+		expect(() => limiter.setProfile('nope' as RateLimitProfileName)).toThrow('Unknown rate-limit profile');
 	});
 });
 
@@ -171,7 +164,7 @@ describe('usage cap', () => {
 	test('every request gets the usage-capped 429 without rate-limit headers until cleared', () => {
 		const { limiter } = setup();
 		limiter.usageCap.set({ period: 'Monthly', scope: 'Product' });
-		const refused = rejection(() => limiter.check(request(LIST, undefined, 'GET')));
+		const refused = thrownReply(() => limiter.check(request(LIST, undefined, 'GET')));
 		expect(refused.status).toBe(429);
 		expect(refused.contentType).toBe('application/problem+json');
 		expect(refused.body).toEqual({
@@ -183,29 +176,25 @@ describe('usage cap', () => {
 		});
 		expect(refused.headers).toBeUndefined();
 		limiter.usageCap.set({ period: 'Daily', scope: 'Account' });
-		expect(rejection(() => limiter.check(request(SEND))).body.detail).toBe('Usage cap exceeded: Daily account cap');
+		expect(thrownReply(() => limiter.check(request(SEND))).body.detail).toBe('Usage cap exceeded: Daily account cap');
 		limiter.usageCap.clear();
 		expect(limiter.check(request(LIST, undefined, 'GET')).headers['x-rate-limit-remaining']).toBe('299');
 	});
 });
 
 describe('through the HTTP server', () => {
-	// Loaded here so the unit tests above do not depend on the server.
-	let utils;
-	let emu;
-	let alice;
-	let bob;
-	let token;
+	let emu: Emulator;
+	let alice: EmulatorUser;
+	let bob: EmulatorUser;
+	let token: string;
 	beforeEach(async () => {
-		utils = require('./test-utils');
-		emu = await utils.startTestEmulator();
-		({ user: alice, token } = utils.createUserWithToken(emu, { username: 'alice' }));
+		emu = await startTestEmulator();
+		({ user: alice, token } = createUserWithToken(emu, { username: 'alice' }));
 		bob = emu.addUser({ username: 'bob' });
 	});
 	afterEach(() => emu.close());
 
-	const send = (text = 'hi', withToken = token) =>
-		utils.call(emu, 'POST', `/2/dm_conversations/with/${bob.id}/messages`, { token: withToken, json: { text } });
+	const send = (text = 'hi', withToken = token) => call(emu, 'POST', `/2/dm_conversations/with/${bob.id}/messages`, { token: withToken, json: { text } });
 
 	test('DM POST responses carry the 15-minute and both 24-hour header sets; list GETs only the 15-minute one', async () => {
 		const sent = await send();
@@ -220,12 +209,12 @@ describe('through the HTTP server', () => {
 			'x-app-limit-24hour-limit': '15000',
 			'x-app-limit-24hour-remaining': '14999',
 		});
-		const list = await utils.call(emu, 'GET', '/2/dm_events', { token });
+		const list = await call(emu, 'GET', '/2/dm_events', { token });
 		expect(list.headers['x-rate-limit-limit']).toBe('300');
 		expect(list.headers['x-rate-limit-remaining']).toBe('299');
 		expect(list.headers['x-user-limit-24hour-limit']).toBeUndefined();
 		// A 400 still counts and still carries the headers.
-		const invalid = await utils.call(emu, 'GET', '/2/dm_events?max_results=0', { token });
+		const invalid = await call(emu, 'GET', '/2/dm_events?max_results=0', { token });
 		expect(invalid.status).toBe(400);
 		expect(invalid.headers['x-rate-limit-remaining']).toBe('298');
 	});
@@ -242,11 +231,11 @@ describe('through the HTTP server', () => {
 		expect(emu.events().filter((event) => event.text === '3')).toEqual([]);
 		emu.clock.advance(24 * HOUR);
 		// Access tokens live 2 h, so the next day needs a fresh one.
-		expect((await send('4', utils.tokenFor(emu, alice.id))).status).toBe(201);
+		expect((await send('4', tokenFor(emu, alice.id))).status).toBe(201);
 	});
 
 	test('current profile through the control API, then usage cap on and off', async () => {
-		const control = (name, json) => utils.call(emu, 'POST', `/_emulator/${name}`, { json });
+		const control = (name: string, json: unknown) => call(emu, 'POST', `/_emulator/${name}`, { json });
 		await control('setRateLimitProfile', { profile: 'current' });
 		for (let index = 0; index < 15; index += 1) expect((await send(`m${index}`)).status).toBe(201);
 		const refused = await send('too many');
@@ -254,7 +243,7 @@ describe('through the HTTP server', () => {
 		expect(refused.headers).toMatchObject({ 'x-rate-limit-limit': '15', 'x-rate-limit-remaining': '0', 'x-user-limit-24hour-remaining': '1425' });
 
 		await control('setUsageCap', { period: 'Monthly', scope: 'Product' });
-		const capped = await utils.call(emu, 'GET', '/2/dm_events', { token });
+		const capped = await call(emu, 'GET', '/2/dm_events', { token });
 		expect(capped.status).toBe(429);
 		expect(capped.headers['content-type']).toBe('application/problem+json');
 		expect(capped.body).toEqual({
@@ -266,11 +255,11 @@ describe('through the HTTP server', () => {
 		});
 		expect(capped.headers['x-rate-limit-reset']).toBeUndefined();
 		await control('setUsageCap', {});
-		expect((await utils.call(emu, 'GET', '/2/dm_events', { token })).status).toBe(200);
+		expect((await call(emu, 'GET', '/2/dm_events', { token })).status).toBe(200);
 	});
 
 	test("403s for a missing scope or a low OAuth 1.0a app permission carry the bucket's headers and count", async () => {
-		const readOnly = utils.tokenFor(emu, alice.id, ['tweet.read', 'users.read', 'dm.read']);
+		const readOnly = tokenFor(emu, alice.id, ['tweet.read', 'users.read', 'dm.read']);
 		const noScope = await send('no dm.write', readOnly);
 		expect(noScope.status).toBe(403);
 		expect(noScope.headers).toMatchObject({
@@ -284,14 +273,9 @@ describe('through the HTTP server', () => {
 
 		emu.registerOAuth1App({ consumerKey: 'read-only-app', consumerSecret: 'cs', permission: 'read' });
 		const userToken = emu.issueOAuth1Token({ consumerKey: 'read-only-app', userId: alice.id });
-		const oauth = new OAuth({
-			consumer: { key: 'read-only-app', secret: 'cs' },
-			signature_method: 'HMAC-SHA1',
-			hash_function: (base, key) => createHmac('sha1', key).update(base).digest('base64'),
-		});
-		oauth.getTimeStamp = () => Math.floor(emu.clock.now() / 1000);
-		const headers = oauth.toHeader(oauth.authorize({ method: 'GET', url: `${emu.url}/2/dm_events`, data: {} }, { key: userToken.oauth_token, secret: userToken.oauth_token_secret }));
-		const lowPermission = await utils.call(emu, 'GET', '/2/dm_events', { headers });
+		const oauth = n8nOAuth1({ key: 'read-only-app', secret: 'cs' }, () => emu.clock.now());
+		const headers = { ...oauth.toHeader(oauth.authorize({ method: 'GET', url: `${emu.url}/2/dm_events`, data: {} }, { key: userToken.oauth_token, secret: userToken.oauth_token_secret })) };
+		const lowPermission = await call(emu, 'GET', '/2/dm_events', { headers });
 		expect(lowPermission.status).toBe(403);
 		expect(lowPermission.body.type).toBe('https://api.x.com/2/problems/oauth1-permissions');
 		expect(lowPermission.headers['x-rate-limit-remaining']).toBe('299');
@@ -299,20 +283,20 @@ describe('through the HTTP server', () => {
 
 	test('a refused request uses up quota: once the bucket is empty, 429 comes before the 403', async () => {
 		emu.setRateLimitProfile({ base: 'launch', dmPost: { user15: 1, user24: 1000, app24: 15000, dayHeaders: true } });
-		const readOnly = utils.tokenFor(emu, alice.id, ['tweet.read', 'users.read', 'dm.read']);
+		const readOnly = tokenFor(emu, alice.id, ['tweet.read', 'users.read', 'dm.read']);
 		expect((await send('refused', readOnly)).status).toBe(403);
 		expect((await send('allowed but too late')).status).toBe(429);
 		expect((await send('refused again', readOnly)).status).toBe(429);
 	});
 
 	test('app-only tokens have no bucket on user-context endpoints: their 403 carries no rate-limit headers', async () => {
-		const refused = await utils.call(emu, 'GET', '/2/dm_events', { token: emu.issueAppToken({ appId: 'app-only' }) });
+		const refused = await call(emu, 'GET', '/2/dm_events', { token: emu.issueAppToken({ appId: 'app-only' }) });
 		expect(refused.status).toBe(403);
 		expect(Object.keys(refused.headers).filter((name) => name.startsWith('x-rate-limit'))).toEqual([]);
 	});
 
 	test('per-user buckets over HTTP; 401 responses carry no rate-limit headers', async () => {
-		const { token: carolToken } = utils.createUserWithToken(emu, { username: 'carol' });
+		const { token: carolToken } = createUserWithToken(emu, { username: 'carol' });
 		await send('from alice');
 		const fromCarol = await send('from carol', carolToken);
 		expect(fromCarol.headers['x-rate-limit-remaining']).toBe('199');

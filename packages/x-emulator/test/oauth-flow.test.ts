@@ -1,14 +1,14 @@
-'use strict';
-const path = require('node:path');
-const crypto = require('node:crypto');
-const auth = require('./auth');
-const oauthRoutes = require('./oauth-routes');
-const { createClock } = require('./clock');
-const { createState, addUser } = require('./store');
-
-const OAuth = require(
-	require.resolve('oauth-1.0a', { paths: [path.dirname(require.resolve('n8n-core'))] }),
-);
+import { createHash } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Emulator, EmulatorUser } from '../src';
+import * as auth from '../src/auth';
+import type { AuthInfo, RequestContext } from '../src/context';
+import { oauthRoutes } from '../src/oauth-routes';
+import { Runtime } from '../src/runtime';
+import { addUser } from '../src/store';
+import { call as callServer, startTestEmulator, TEST_CLIENT_ID, type Answer } from './helpers';
+import { n8nOAuth1 } from './n8n-oauth1';
+import { probeGet, stopN8nTimers } from './n8n-oauth2';
 
 const START_MS = Date.UTC(2026, 0, 15, 12, 0, 0);
 const HOST = '127.0.0.1:40777';
@@ -18,23 +18,26 @@ const INVALID_CODE = 'Value passed for the authorization code was invalid.';
 const INVALID_TOKEN = { error: 'invalid_request', error_description: 'Value passed for the token was invalid.' };
 const MISSING_AUTH = { error: 'unauthorized_client', error_description: 'Missing valid authorization header' };
 
-function makeEmulator() {
-	const clock = createClock({ now: START_MS });
-	const state = createState(clock);
-	addUser(state, clock, { id: '100', username: 'alice' });
-	addUser(state, clock, { id: '200', username: 'bob' });
-	return { clock, state, options: {} };
+function makeEmulator(): Runtime {
+	const emulator = new Runtime({ now: START_MS });
+	addUser(emulator.state, emulator.clock, { id: '100', username: 'alice' });
+	addUser(emulator.state, emulator.clock, { id: '200', username: 'bob' });
+	return emulator;
 }
 
-// Calls a route of oauth-routes.js with a context shaped like CORE's server builds it.
-function call(emulator, method, url, { form, headers = {} } = {}) {
-	const route = oauthRoutes.find((entry) => entry.method === method && url.split('?')[0] === entry.path);
+interface RouteRequest {
+	form?: Record<string, string>;
+	headers?: Record<string, string>;
+}
+
+// A request context shaped like the server builds it.
+function makeCtx(emulator: Runtime, method: string, url: string, { form, headers = {} }: RouteRequest = {}): RequestContext {
 	const fullUrl = new URL(`http://${HOST}${url}`);
-	const lowerHeaders = { host: HOST };
+	const lowerHeaders: IncomingHttpHeaders = { host: HOST };
 	for (const [name, value] of Object.entries(headers)) lowerHeaders[name.toLowerCase()] = value;
 	const body = form ? new URLSearchParams(form).toString() : '';
 	if (form) lowerHeaders['content-type'] = 'application/x-www-form-urlencoded';
-	return route.handler({
+	return {
 		method,
 		url: fullUrl,
 		host: HOST,
@@ -42,17 +45,28 @@ function call(emulator, method, url, { form, headers = {} } = {}) {
 		query: Object.fromEntries(fullUrl.searchParams),
 		headers: lowerHeaders,
 		rawBody: Buffer.from(body),
+		json: undefined,
 		form: form ? Object.fromEntries(new URLSearchParams(body)) : undefined,
 		params: {},
 		emulator,
-	});
+	};
 }
 
-const basic = (id, secret) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
-const challengeOf = (verifier) => crypto.createHash('sha256').update(verifier).digest('base64url');
-const VERIFIER = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk-a-long-enough-verifier';
+// Calls a route of oauth-routes.ts; the OAuth handlers answer synchronously.
+function call(emulator: Runtime, method: string, url: string, request: RouteRequest = {}): Answer {
+	const route = oauthRoutes.find((entry) => entry.method === method && url.split('?')[0] === entry.path);
+	if (!route) throw new Error(`no OAuth route ${method} ${url}`);
+	const reply = route.handler(makeCtx(emulator, method, url, request));
+	if (reply instanceof Promise) throw new Error(`${method} ${route.path} answered asynchronously`);
+	return reply;
+}
 
-function authorizeQuery(overrides = {}) {
+const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
+const challengeOf = (verifier: string) => createHash('sha256').update(verifier).digest('base64url');
+const VERIFIER = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk-a-long-enough-verifier';
+const locationOf = (response: Answer) => new URL(String(response.headers?.location));
+
+function authorizeQuery(overrides: Record<string, string> = {}): string {
 	return new URLSearchParams({
 		response_type: 'code',
 		client_id: 'public-client',
@@ -66,29 +80,28 @@ function authorizeQuery(overrides = {}) {
 }
 
 /** Runs the consent screen and returns the code from the redirect. */
-function approve(emulator, overrides = {}, user) {
+function approve(emulator: Runtime, overrides: Record<string, string> = {}, user?: string): string {
 	const params = Object.fromEntries(new URLSearchParams(authorizeQuery(overrides)));
 	const response = call(emulator, 'POST', '/i/oauth2/authorize', { form: { ...params, ...(user ? { user } : {}), decision: 'allow' } });
 	expect(response.status).toBe(302);
-	const location = new URL(response.headers.location);
+	const location = locationOf(response);
 	expect(location.searchParams.get('state')).toBe(params.state);
-	return location.searchParams.get('code');
+	return String(location.searchParams.get('code'));
 }
 
-function bearerAuth(emulator, token) {
-	const fullUrl = new URL(`http://${HOST}/2/users/me`);
-	return auth.authenticate({ method: 'GET', url: fullUrl, host: HOST, path: fullUrl.pathname, headers: { authorization: `Bearer ${token}` }, emulator });
+function bearerAuth(emulator: Runtime, token: string): AuthInfo {
+	return auth.authenticate(makeCtx(emulator, 'GET', '/2/users/me', { headers: { authorization: `Bearer ${token}` } }));
 }
 
 describe('OAuth 2.0 authorization code + PKCE', () => {
-	let emulator;
+	let emulator: Runtime;
 	beforeEach(() => {
 		emulator = makeEmulator();
 		auth.registerOAuth2Client(emulator.state, { clientId: 'public-client', redirectUris: [REDIRECT] });
 		auth.registerOAuth2Client(emulator.state, { clientId: 'conf-client', clientSecret: 's3cret', redirectUris: [REDIRECT] });
 	});
 
-	const exchange = (code, extra = {}, headers = {}) =>
+	const exchange = (code: string, extra: Record<string, string> = {}, headers: Record<string, string> = {}) =>
 		call(emulator, 'POST', '/2/oauth2/token', {
 			form: { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: VERIFIER, client_id: 'public-client', ...extra },
 			headers,
@@ -123,7 +136,7 @@ describe('OAuth 2.0 authorization code + PKCE', () => {
 	});
 
 	test('wrong verifier, wrong redirect_uri, expired (30 s) and reused codes are refused', () => {
-		const invalid = (response) => {
+		const invalid = (response: Answer) => {
 			expect(response.status).toBe(400);
 			expect(response.body).toMatchObject({ error: 'invalid_request', error_description: INVALID_CODE });
 		};
@@ -160,7 +173,7 @@ describe('OAuth 2.0 authorization code + PKCE', () => {
 
 	test('refresh rotates; reusing a spent refresh token revokes the family', () => {
 		const first = exchange(approve(emulator)).body;
-		const refresh = (token) =>
+		const refresh = (token: string) =>
 			call(emulator, 'POST', '/2/oauth2/token', { form: { grant_type: 'refresh_token', refresh_token: token, client_id: 'public-client' } });
 		const second = refresh(first.refresh_token);
 		expect(second.status).toBe(200);
@@ -198,7 +211,7 @@ describe('OAuth 2.0 authorization code + PKCE', () => {
 	});
 
 	test('consent screen rejects bad requests; Cancel redirects with access_denied', () => {
-		const bad = (overrides) => call(emulator, 'GET', `/i/oauth2/authorize?${authorizeQuery(overrides)}`).status;
+		const bad = (overrides: Record<string, string>) => call(emulator, 'GET', `/i/oauth2/authorize?${authorizeQuery(overrides)}`).status;
 		expect(bad({ client_id: 'nope' })).toBe(400);
 		expect(bad({ redirect_uri: 'http://evil/cb' })).toBe(400);
 		expect(bad({ code_challenge: '' })).toBe(400);
@@ -208,30 +221,25 @@ describe('OAuth 2.0 authorization code + PKCE', () => {
 		const params = Object.fromEntries(new URLSearchParams(authorizeQuery()));
 		const denied = call(emulator, 'POST', '/i/oauth2/authorize', { form: { ...params, decision: 'deny' } });
 		expect(denied.status).toBe(302);
-		expect(denied.headers.location).toBe(`${REDIRECT}?error=access_denied&state=state-123`);
+		expect(denied.headers?.location).toBe(`${REDIRECT}?error=access_denied&state=state-123`);
 	});
 });
 
 describe('OAuth 1.0a three-legged flow', () => {
 	const consumer = { key: 'ck-flow', secret: 'cs-flow' };
-	let emulator;
+	let emulator: Runtime;
 	beforeEach(() => {
 		emulator = makeEmulator();
 		auth.registerOAuth1App(emulator.state, { consumerKey: consumer.key, consumerSecret: consumer.secret });
 	});
 
 	// Signs like n8n-core (oauth-1.0a, HMAC-SHA1); oauth_* data ends up in the header.
-	function signed(method, pathname, data, token) {
-		const oauth = new OAuth({
-			consumer,
-			signature_method: 'HMAC-SHA1',
-			hash_function: (base, key) => crypto.createHmac('sha1', key).update(base).digest('base64'),
-		});
-		oauth.getTimeStamp = () => Math.floor(emulator.clock.now() / 1000);
-		return oauth.toHeader(oauth.authorize({ method, url: `http://${HOST}${pathname}`, data }, token));
+	function signed(method: string, pathname: string, data: Record<string, string>, token?: { key: string; secret: string }): Record<string, string> {
+		const oauth = n8nOAuth1(consumer, () => emulator.clock.now());
+		return { ...oauth.toHeader(oauth.authorize({ method, url: `http://${HOST}${pathname}`, data }, token)) };
 	}
 
-	function requestToken(callback) {
+	function requestToken(callback: string): Record<string, string> {
 		const response = call(emulator, 'POST', '/oauth/request_token', {
 			headers: signed('POST', '/oauth/request_token', { oauth_callback: callback }),
 		});
@@ -245,9 +253,9 @@ describe('OAuth 1.0a three-legged flow', () => {
 		const page = call(emulator, 'GET', `/oauth/authorize?oauth_token=${requested.oauth_token}`);
 		expect(page.body).toContain('Authorize app');
 		const approved = call(emulator, 'POST', '/oauth/authorize', { form: { oauth_token: requested.oauth_token, user: 'bob', decision: 'allow' } });
-		const location = new URL(approved.headers.location);
+		const location = locationOf(approved);
 		expect(location.searchParams.get('oauth_token')).toBe(requested.oauth_token);
-		const verifier = location.searchParams.get('oauth_verifier');
+		const verifier = String(location.searchParams.get('oauth_verifier'));
 
 		const requestTokenPair = { key: requested.oauth_token, secret: requested.oauth_token_secret };
 		const wrong = call(emulator, 'POST', '/oauth/access_token', {
@@ -262,8 +270,7 @@ describe('OAuth 1.0a three-legged flow', () => {
 		expect(access).toEqual({ oauth_token: expect.stringMatching(/^200-/), oauth_token_secret: expect.any(String), user_id: '200', screen_name: 'bob' });
 
 		const headers = signed('GET', '/2/users/me', {}, { key: access.oauth_token, secret: access.oauth_token_secret });
-		const fullUrl = new URL(`http://${HOST}/2/users/me`);
-		const ctx = { method: 'GET', url: fullUrl, host: HOST, path: fullUrl.pathname, headers: { authorization: headers.Authorization }, emulator };
+		const ctx = makeCtx(emulator, 'GET', '/2/users/me', { headers: { authorization: headers.Authorization } });
 		expect(auth.authenticate(ctx)).toMatchObject({ kind: 'oauth1', userId: '200' });
 		// The request token is spent.
 		const again = call(emulator, 'POST', '/oauth/access_token', {
@@ -286,115 +293,89 @@ describe('OAuth 1.0a three-legged flow', () => {
 });
 
 describe('through the HTTP server', () => {
-	// Loaded here so the unit tests above do not depend on the server.
-	let utils;
-	let emu;
-	let alice;
+	let emu: Emulator;
+	let alice: EmulatorUser;
 	beforeAll(async () => {
-		utils = require('./test-utils');
-		emu = await utils.startTestEmulator();
+		emu = await startTestEmulator();
 		alice = emu.addUser({ username: 'alice' });
 	});
 	afterAll(() => emu.close());
 
+	const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+
 	test('consent form, redirect, token exchange with Basic auth, then an API call', async () => {
-		const query = authorizeQuery({ client_id: utils.TEST_CLIENT_ID, redirect_uri: 'http://localhost/callback' });
-		const page = await utils.call(emu, 'GET', `/i/oauth2/authorize?${query}`);
+		const query = authorizeQuery({ client_id: TEST_CLIENT_ID, redirect_uri: 'http://localhost/callback' });
+		const page = await callServer(emu, 'GET', `/i/oauth2/authorize?${query}`);
 		expect(page.status).toBe(200);
 		expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
-		const hidden = Object.fromEntries([...page.body.matchAll(/name="([^"]+)" value="([^"]*)"/g)].map(([, name, value]) => [name, value.replace(/&#38;/g, '&')]));
+		const hiddenFields: string[][] = [...String(page.body).matchAll(/name="([^"]+)" value="([^"]*)"/g)];
+		const hidden: Record<string, string> = Object.fromEntries(hiddenFields.map(([, name, value]) => [name, value.replace(/&#38;/g, '&')]));
 		expect(hidden.user).toBe(alice.id);
 
-		const approved = await utils.call(emu, 'POST', '/i/oauth2/authorize', {
-			headers: { 'content-type': 'application/x-www-form-urlencoded' },
+		const approved = await callServer(emu, 'POST', '/i/oauth2/authorize', {
+			headers: FORM,
 			body: new URLSearchParams({ ...hidden, decision: 'allow' }).toString(),
 		});
 		expect(approved.status).toBe(302);
-		const location = new URL(approved.headers.location);
+		const location = new URL(String(approved.headers.location));
 		expect(location.origin + location.pathname).toBe('http://localhost/callback');
 
-		const tokens = await utils.call(emu, 'POST', '/2/oauth2/token', {
-			headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(utils.TEST_CLIENT_ID, 'test-secret') },
+		const tokens = await callServer(emu, 'POST', '/2/oauth2/token', {
+			headers: { ...FORM, authorization: basic(TEST_CLIENT_ID, 'test-secret') },
 			body: new URLSearchParams({
 				grant_type: 'authorization_code',
-				code: location.searchParams.get('code'),
+				code: String(location.searchParams.get('code')),
 				redirect_uri: 'http://localhost/callback',
 				code_verifier: VERIFIER,
 			}).toString(),
 		});
 		expect(tokens.status).toBe(200);
 		expect(tokens.headers['x-rate-limit-limit']).toBeUndefined();
-		const me = await utils.call(emu, 'GET', '/2/users/me', { token: tokens.body.access_token });
+		const me = await callServer(emu, 'GET', '/2/users/me', { token: tokens.body.access_token });
 		expect(me.body.data.id).toBe(alice.id);
 	});
 
 	test('n8n-core httpRequestWithAuthentication refreshes an expired token through /2/oauth2/token and retries', async () => {
-		const harness = require('../helpers/n8n-harness');
 		try {
-			// A throwaway node type whose only job is one authenticated GET through n8n-core's helper.
-			const probeNode = {
-				description: {
-					displayName: 'Probe',
-					name: 'probe',
-					group: ['transform'],
-					version: 1,
-					description: 'Authenticated GET',
-					defaults: { name: 'Probe' },
-					inputs: ['main'],
-					outputs: ['main'],
-					credentials: [{ name: 'probeOAuth2Api', required: true }],
-					properties: [{ displayName: 'URL', name: 'url', type: 'string', default: '' }],
-				},
-				async execute() {
-					const url = this.getNodeParameter('url', 0);
-					const body = await this.helpers.httpRequestWithAuthentication.call(this, 'probeOAuth2Api', { method: 'GET', url, json: true });
-					return [[{ json: body }]];
-				},
-			};
-			const probeCredential = { name: 'probeOAuth2Api', displayName: 'Probe OAuth2', extends: ['oAuth2Api'], properties: [] };
-			const loader = {
-				packageName: 'probe-package',
-				getNode: () => ({ type: probeNode }),
-				credentialTypes: { probeOAuth2Api: probeCredential },
-				getCredential: () => ({ type: probeCredential }),
-			};
-			const credentialData = harness.oauth2Credentials(emu, alice, { expiresIn: 0 });
-			const staleTokens = credentialData.oauthTokenData;
+			const clientId = 'n8n-test-client';
+			const clientSecret = 'n8n-test-secret';
+			const scopes = ['tweet.read', 'users.read', 'dm.read', 'dm.write', 'offline.access', 'media.write'];
+			emu.registerOAuth2Client({ clientId, clientSecret, redirectUris: [REDIRECT], confidential: true });
+			// Already expired: the first request gets a 401 and n8n-core refreshes.
+			const staleTokens = emu.issueOAuth2Token({ userId: alice.id, clientId, scopes, expiresIn: 0 });
 			emu.clearRequests();
 
-			const { error, outputOf, credentialsHelper } = await harness.runWorkflow({
-				loader,
-				nodes: [{
-					id: 'probe-1',
-					name: 'Probe',
-					type: 'probe-package.probe',
-					typeVersion: 1,
-					position: [0, 0],
-					parameters: { url: `${emu.url}/2/users/me` },
-					credentials: { probeOAuth2Api: { id: 'cred-1', name: 'Probe' } },
-				}],
-				credentials: { probeOAuth2Api: credentialData },
+			const { error, body, tokenUpdates } = await probeGet(`${emu.url}/2/users/me`, {
+				grantType: 'pkce',
+				authUrl: `${emu.url}/i/oauth2/authorize`,
+				accessTokenUrl: `${emu.url}/2/oauth2/token`,
+				clientId,
+				clientSecret,
+				scope: scopes.join(' '),
+				authQueryParameters: '',
+				authentication: 'header',
+				oauthTokenData: { ...staleTokens },
 			});
 			expect(error).toBeUndefined();
-			expect(outputOf('Probe')[0].data.id).toBe(alice.id);
-			expect(emu.requestLog.map((entry) => `${entry.method} ${entry.path} ${entry.status}`)).toEqual([
+			expect(body?.data).toMatchObject({ id: alice.id });
+			expect(emu.requests().map((entry) => `${entry.method} ${entry.path} ${entry.status}`)).toEqual([
 				'GET /2/users/me 401',
 				'POST /2/oauth2/token 200',
 				'GET /2/users/me 200',
 			]);
-			expect(emu.requestLog[1].headers.authorization).toBe('Basic');
-			const [update] = credentialsHelper.tokenUpdates;
+			expect(emu.requests()[1].headers.authorization).toBe('Basic');
+			const [update] = tokenUpdates;
 			expect(update.oauthTokenData.access_token).not.toBe(staleTokens.access_token);
 			expect(update.oauthTokenData.refresh_token).not.toBe(staleTokens.refresh_token);
 			// The old refresh token is spent: presenting it again kills the new family too.
-			const replay = await utils.call(emu, 'POST', '/2/oauth2/token', {
-				headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(credentialData.clientId, credentialData.clientSecret) },
-				body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: staleTokens.refresh_token }).toString(),
+			const replay = await callServer(emu, 'POST', '/2/oauth2/token', {
+				headers: { ...FORM, authorization: basic(clientId, clientSecret) },
+				body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: String(staleTokens.refresh_token) }).toString(),
 			});
 			expect(replay.body).toEqual(INVALID_TOKEN);
-			expect((await utils.call(emu, 'GET', '/2/users/me', { token: update.oauthTokenData.access_token })).status).toBe(401);
+			expect((await callServer(emu, 'GET', '/2/users/me', { token: String(update.oauthTokenData.access_token) })).status).toBe(401);
 		} finally {
-			harness.shutdown();
+			stopN8nTimers();
 		}
 	});
 });

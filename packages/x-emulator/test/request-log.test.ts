@@ -1,18 +1,17 @@
-'use strict';
-
 // The request log keeps secrets out: Authorization keeps only its scheme, and secret-bearing form, JSON and query
 // fields of the OAuth endpoints read "[redacted]" while the handlers still see the real values.
-const crypto = require('node:crypto');
-const { startTestEmulator, call, closeAndExpectCleanRun, TEST_CLIENT_ID } = require('./test-utils');
+import { createHash } from 'node:crypto';
+import type { Emulator, EmulatorUser } from '../src';
+import { call, closeAndExpectCleanRun, startTestEmulator, TEST_CLIENT_ID } from './helpers';
 
 const REDIRECT = 'http://localhost/callback';
 const VERIFIER = 'request-log-test-verifier-that-is-long-enough-for-pkce-0123456789';
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
-const basic = (id, secret) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
+const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
 
 describe('request log redaction', () => {
-	let emu;
-	let alice;
+	let emu: Emulator;
+	let alice: EmulatorUser;
 
 	beforeEach(async () => {
 		emu = await startTestEmulator();
@@ -21,24 +20,26 @@ describe('request log redaction', () => {
 
 	afterEach(() => closeAndExpectCleanRun(emu));
 
-	const postForm = (path, fields, headers = {}) =>
+	const postForm = (path: string, fields: Record<string, string>, headers: Record<string, string> = {}) =>
 		call(emu, 'POST', path, { headers: { ...FORM, ...headers }, body: new URLSearchParams(fields).toString() });
-	const logged = (path) => emu.requests().filter((entry) => entry.path === path);
+	const logged = (path: string) => emu.requests().filter((entry) => entry.path === path);
 
-	async function authorizationCode() {
+	async function authorizationCode(): Promise<string> {
 		const approved = await postForm('/i/oauth2/authorize', {
 			response_type: 'code',
 			client_id: TEST_CLIENT_ID,
 			redirect_uri: REDIRECT,
 			scope: 'tweet.read users.read dm.read offline.access',
 			state: 'st',
-			code_challenge: crypto.createHash('sha256').update(VERIFIER).digest('base64url'),
+			code_challenge: createHash('sha256').update(VERIFIER).digest('base64url'),
 			code_challenge_method: 'S256',
 			user: alice.id,
 			decision: 'allow',
 		});
 		expect(approved.status).toBe(302);
-		return new URL(approved.headers.location).searchParams.get('code');
+		const code = new URL(String(approved.headers.location)).searchParams.get('code');
+		if (code === null) throw new Error('the redirect carries no code');
+		return code;
 	}
 
 	test('token exchange, refresh and revoke: codes, verifiers, tokens and client secrets are redacted', async () => {

@@ -1,15 +1,12 @@
-'use strict';
-
-const path = require('node:path');
-const { startTestEmulator, createUserWithToken, call, closeAndExpectCleanRun, TEST_CONSUMER_KEY } = require('./test-utils');
-const { loadApi, findOperation, checkResponse } = require('./validation');
-
-// n8n-core's OAuth 1.0a signer, the one the nodes will use.
-const OAuth = require(require.resolve('oauth-1.0a', { paths: [path.dirname(require.resolve('n8n-core'))] }));
+import type { Emulator } from '../src';
+import { runtimeOf } from '../src/emulator';
+import { checkResponse, findOperation, loadApi } from '../src/validation';
+import { call, closeAndExpectCleanRun, createUserWithToken, startTestEmulator, TEST_CONSUMER_KEY, type UserWithToken } from './helpers';
+import { n8nOAuth1 } from './n8n-oauth1';
 
 describe('request pipeline and OpenAPI validation', () => {
-	let emu;
-	let alice;
+	let emu: Emulator;
+	let alice: UserWithToken;
 
 	beforeEach(async () => {
 		emu = await startTestEmulator();
@@ -81,26 +78,25 @@ describe('request pipeline and OpenAPI validation', () => {
 		// The signer stamps wall-clock time; the emulator checks the skew against its own clock.
 		emu.clock.set(Date.now());
 		const { oauth_token: key, oauth_token_secret: secret } = emu.issueOAuth1Token({ consumerKey: TEST_CONSUMER_KEY, userId: alice.user.id });
-		const oauth = new OAuth({
-			consumer: { key: TEST_CONSUMER_KEY, secret: 'test-consumer-secret' },
-			signature_method: 'HMAC-SHA1',
-			hash_function: (base, signingKey) => require('node:crypto').createHmac('sha1', signingKey).update(base).digest('base64'),
-		});
+		const oauth = n8nOAuth1({ key: TEST_CONSUMER_KEY, secret: 'test-consumer-secret' }, () => Date.now());
 		const url = `${emu.url}/2/users/me?user.fields=created_at`;
-		const header = oauth.toHeader(oauth.authorize({ url, method: 'GET' }, { key, secret }));
+		const header = { ...oauth.toHeader(oauth.authorize({ url, method: 'GET' }, { key, secret })) };
 		const response = await call(emu, 'GET', '/2/users/me?user.fields=created_at', { headers: header });
 		expect(response.status).toBe(200);
 		expect(response.body.data.id).toBe(alice.user.id);
-		expect(emu.requests().at(-1).headers.authorization).toBe('OAuth');
+		expect(emu.requests().at(-1)?.headers.authorization).toBe('OAuth');
 
 		const signedForOtherHost = oauth.toHeader(oauth.authorize({ url: 'http://api.x.com/2/users/me', method: 'GET' }, { key, secret }));
 		expect((await call(emu, 'GET', '/2/users/me', { headers: { ...signedForOtherHost, host: 'api.x.com' } })).status).toBe(200);
-		const wrongHost = oauth.toHeader(oauth.authorize({ url: 'http://api.x.com/2/users/me', method: 'GET' }, { key, secret }));
+		const wrongHost = { ...oauth.toHeader(oauth.authorize({ url: 'http://api.x.com/2/users/me', method: 'GET' }, { key, secret })) };
 		expect((await call(emu, 'GET', '/2/users/me', { headers: wrongHost })).status).toBe(401);
 	});
 
 	test('validateResponses records responses that break the spec', async () => {
-		emu.state.users.get(alice.user.id).username = 'not a valid name';
+		const stored = runtimeOf(emu).state.users.get(alice.user.id);
+		if (!stored) throw new Error('alice is not stored');
+		// updateUser keeps usernames as they are: only the stored record can break the pattern.
+		stored.username = 'not a valid name';
 		await call(emu, 'GET', '/2/users/me', { token: alice.token });
 		expect(emu.responseViolations).toEqual([
 			expect.objectContaining({ operationId: 'getUsersMe', status: 200, errors: [expect.stringContaining('/data/username must match pattern')] }),
@@ -111,6 +107,7 @@ describe('request pipeline and OpenAPI validation', () => {
 	test('checkResponse validates error bodies by problem type', async () => {
 		const api = await loadApi();
 		const operation = findOperation(api, 'getDirectMessagesEvents');
+		if (!operation) throw new Error('no operation getDirectMessagesEvents');
 		expect(checkResponse(api, operation, { status: 200, body: { meta: { result_count: 0 } } })).toEqual([]);
 		expect(checkResponse(api, operation, { status: 200, body: { data: [], meta: { result_count: 0 } } })).not.toEqual([]);
 		expect(checkResponse(api, operation, { status: 200, body: { data: [{ id: 1, event_type: 'MessageCreate' }] } })).not.toEqual([]);

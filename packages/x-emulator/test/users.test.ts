@@ -1,8 +1,7 @@
-'use strict';
+import type { Emulator } from '../src';
+import { call, closeAndExpectCleanRun, createUserWithToken, startTestEmulator, type UserWithToken } from './helpers';
 
-const { startTestEmulator, createUserWithToken, call, closeAndExpectCleanRun } = require('./test-utils');
-
-const notFound = (parameter, value) => ({
+const notFound = (parameter: string, value: string) => ({
 	value,
 	detail: `Could not find user with ${parameter}: [${value}].`,
 	title: 'Not Found Error',
@@ -13,9 +12,9 @@ const notFound = (parameter, value) => ({
 });
 
 describe('users lookup and DM block endpoints', () => {
-	let emu;
-	let alice;
-	let bob;
+	let emu: Emulator;
+	let alice: UserWithToken;
+	let bob: UserWithToken;
 
 	beforeEach(async () => {
 		emu = await startTestEmulator();
@@ -25,7 +24,7 @@ describe('users lookup and DM block endpoints', () => {
 
 	afterEach(() => closeAndExpectCleanRun(emu));
 
-	const get = (path, token = alice.token) => call(emu, 'GET', path, { token });
+	const get = (path: string, token = alice.token) => call(emu, 'GET', path, { token });
 
 	test('GET /2/users/me returns the authenticated user with default and requested fields', async () => {
 		expect(await get('/2/users/me')).toMatchObject({ status: 200, body: { data: { id: '944480690', name: 'Alice', username: 'Alice_X' } } });
@@ -71,7 +70,7 @@ describe('users lookup and DM block endpoints', () => {
 	test('receives_your_dm and connection_status are computed for the caller', async () => {
 		const fields = 'user.fields=receives_your_dm,connection_status';
 		expect((await get(`/2/users/906948460078698496?${fields}`, alice.token)).body.data).toMatchObject({ receives_your_dm: false, connection_status: ['following'] });
-		emu.getUser(bob.user.id).following.add(alice.user.id);
+		emu.updateUser(bob.user.id, { following: [...bob.user.following, alice.user.id] });
 		expect((await get(`/2/users/906948460078698496?${fields}`, alice.token)).body.data).toMatchObject({
 			receives_your_dm: true,
 			connection_status: ['following', 'followed_by'],
@@ -88,7 +87,7 @@ describe('users lookup and DM block endpoints', () => {
 	});
 
 	test('POST /2/users/:id/dm/block and /dm/unblock toggle DM blocks', async () => {
-		emu.getUser(bob.user.id).dmPolicy = 'all';
+		emu.updateUser(bob.user.id, { dmPolicy: 'all' });
 		const blocked = await call(emu, 'POST', `/2/users/${bob.user.id}/dm/block`, { token: alice.token });
 		expect(blocked).toMatchObject({ status: 200, body: { data: { blocked: true } } });
 		const send = () => call(emu, 'POST', `/2/dm_conversations/with/${alice.user.id}/messages`, { token: bob.token, json: { text: 'hi' } });

@@ -1,11 +1,10 @@
-'use strict';
-
 // The HTTP front end: the Date header follows the emulator clock, not wall time.
-const { startTestEmulator, createUserWithToken, call, closeAndExpectCleanRun, START_MS } = require('./test-utils');
+import type { Emulator } from '../src';
+import { call, closeAndExpectCleanRun, createUserWithToken, START_MS, startTestEmulator, type UserWithToken } from './helpers';
 
 describe('Date response header', () => {
-	let emu;
-	let alice;
+	let emu: Emulator;
+	let alice: UserWithToken;
 
 	beforeEach(async () => {
 		emu = await startTestEmulator();
@@ -14,7 +13,7 @@ describe('Date response header', () => {
 
 	afterEach(() => closeAndExpectCleanRun(emu));
 
-	const httpDate = (ms) => new Date(ms).toUTCString();
+	const httpDate = (ms: number) => new Date(ms).toUTCString();
 
 	test('API, 401, unknown-path, OAuth and control responses all carry the emulator time', async () => {
 		expect((await call(emu, 'GET', '/2/users/me', { token: alice.token })).headers.date).toBe(httpDate(START_MS));
@@ -28,7 +27,7 @@ describe('Date response header', () => {
 		emu.clock.advance(90 * 60 * 1000);
 		const response = await call(emu, 'GET', '/2/dm_events', { token: alice.token });
 		expect(response.headers.date).toBe(httpDate(START_MS + 90 * 60 * 1000));
-		const waitSeconds = Number(response.headers['x-rate-limit-reset']) - Date.parse(response.headers.date) / 1000;
+		const waitSeconds = Number(response.headers['x-rate-limit-reset']) - Date.parse(String(response.headers.date)) / 1000;
 		expect(waitSeconds).toBe(15 * 60);
 	});
 

@@ -1,12 +1,5 @@
-'use strict';
-const path = require('node:path');
-const { createHmac } = require('node:crypto');
-const oauth1 = require('./oauth1');
-
-// n8n-core signs OAuth 1.0a requests with the `oauth-1.0a` package; load the copy n8n-core resolves.
-const OAuth = require(
-	require.resolve('oauth-1.0a', { paths: [path.dirname(require.resolve('n8n-core'))] }),
-);
+import * as oauth1 from '../src/oauth1';
+import { n8nOAuth1 } from './n8n-oauth1';
 
 // Test vector of X's "Creating a signature" page (x-dm-api.md §5.2).
 const DOCS = {
@@ -18,7 +11,7 @@ const DOCS = {
 	timestamp: '1318622958',
 };
 
-function docsRequest(host) {
+function docsRequest(host: string): oauth1.SignRequest {
 	return {
 		method: 'POST',
 		baseUrl: oauth1.baseUrlOf('https', host, '/1.1/statuses/update.json'),
@@ -55,9 +48,7 @@ describe('X docs signature example', () => {
 				'&oauth_timestamp=1318622958&oauth_token=370773112-GmHxMAgYyLbNEtIKZeRNFsMKPR9EyMZeS9weJAEb' +
 				'&oauth_version=1.0&status=Hello%20Ladies%20%2B%20Gentlemen%2C%20a%20signed%20OAuth%20request%21',
 		);
-		expect(oauth1.signatureBaseString('post', request.baseUrl, [])).toBe(
-			'POST&https%3A%2F%2Fapi.x.com%2F1.1%2Fstatuses%2Fupdate.json&',
-		);
+		expect(oauth1.signatureBaseString('post', request.baseUrl, [])).toBe('POST&https%3A%2F%2Fapi.x.com%2F1.1%2Fstatuses%2Fupdate.json&');
 	});
 
 	test('verify accepts the documented signature and rejects others', () => {
@@ -96,25 +87,33 @@ describe('signatures made the way n8n-core requestOAuth1 makes them', () => {
 	const consumer = { key: 'ck-n8n', secret: 'cs-n8n secret/+' };
 	const token = { key: '42-tokenkey', secret: 'ts-n8n&secret' };
 
-	// Same options and data assembly as n8n-core's requestOAuth1 (HMAC-SHA1 credential).
-	function n8nSign(requestOptions) {
-		const oauth = new OAuth({
-			consumer,
-			signature_method: 'HMAC-SHA1',
-			hash_function(base, key) {
-				return createHmac('sha1', key).update(base).digest('base64');
-			},
-		});
-		requestOptions.data = { ...requestOptions.qs, ...requestOptions.form };
-		return oauth.toHeader(oauth.authorize(requestOptions, token)).Authorization;
+	interface SignedRequest {
+		method: string;
+		host: string;
+		pathname: string;
+		query?: Record<string, string>;
+		form?: Record<string, string>;
+	}
+
+	// Same options and data assembly as n8n-core's requestOAuth1 (HMAC-SHA1 credential); the signer stamps wall time.
+	function n8nSign(requestOptions: { method: string; url: string; qs?: Record<string, string>; form?: Record<string, string> }): string {
+		const oauth = n8nOAuth1(consumer, () => Date.now());
+		const withData = { ...requestOptions, data: { ...requestOptions.qs, ...requestOptions.form } };
+		return oauth.toHeader(oauth.authorize(withData, token)).Authorization;
+	}
+
+	function oauthParamsOf(header: string): oauth1.OAuthParams {
+		const params = oauth1.parseAuthorizationHeader(header);
+		if (!params) throw new Error(`not an OAuth header: ${header}`);
+		return params;
 	}
 
 	// What the emulator sees: method, Host, path, query string and form body.
-	function serverSideVerify({ method, host, pathname, query = {}, form = {} }, header) {
+	function serverSideVerify({ method, host, pathname, query = {}, form = {} }: SignedRequest, header: string): boolean {
 		return oauth1.verify({
 			method,
 			baseUrl: oauth1.baseUrlOf('http', host, pathname),
-			oauthParams: oauth1.parseAuthorizationHeader(header),
+			oauthParams: oauthParamsOf(header),
 			queryPairs: [...new URLSearchParams(query)],
 			formPairs: [...new URLSearchParams(form)],
 			consumerSecret: consumer.secret,
@@ -122,20 +121,20 @@ describe('signatures made the way n8n-core requestOAuth1 makes them', () => {
 		});
 	}
 
-	const get = {
+	const get: SignedRequest = {
 		method: 'GET',
 		host: '127.0.0.1:40123',
 		pathname: '/2/dm_events',
 		query: { max_results: '50', 'dm_event.fields': 'id,text,sender_id', expansions: 'sender_id' },
 	};
-	const post = {
+	const post: SignedRequest = {
 		method: 'POST',
 		host: '127.0.0.1:40123',
 		pathname: '/oauth/access_token',
 		query: { x: 'a b' },
 		form: { oauth_verifier: 'v3r!f*', note: "it's (100%)" },
 	};
-	const signRequest = (request) =>
+	const signRequest = (request: SignedRequest) =>
 		n8nSign({
 			method: request.method,
 			url: `http://${request.host}${request.pathname}`,
@@ -164,7 +163,7 @@ describe('signatures made the way n8n-core requestOAuth1 makes them', () => {
 		const wrongSecret = oauth1.verify({
 			method: 'GET',
 			baseUrl: oauth1.baseUrlOf('http', get.host, get.pathname),
-			oauthParams: oauth1.parseAuthorizationHeader(getHeader),
+			oauthParams: oauthParamsOf(getHeader),
 			queryPairs: [...new URLSearchParams(get.query)],
 			consumerSecret: consumer.secret,
 			tokenSecret: 'other',
