@@ -10,7 +10,7 @@ import { launchBrowser, type Browser, type Page, type Locator, type PageElement 
 import { OWNER } from '../lib/n8n';
 import { CREDENTIAL_NAMES, type DemoTokens } from '../lib/demo';
 import { e2eRun, log } from '../lib/run';
-import type { Emulator } from '../lib/emulator';
+import { eventsOf, requestsOf, demoUsersOf, type Emulator, type EmulatorEvent, type DemoUser } from '../lib/emulator';
 
 // The functions handed to the page ($$eval, waitForFunction) run inside Chromium, where these exist.
 declare const document: {
@@ -31,30 +31,11 @@ const NODE_PARAMETERS = new Set(['authentication', 'resource', 'operation', 'rec
 	'mediaId', 'binaryPropertyName', 'participants', 'scope', 'participant', 'eventTypes', 'returnAll', 'limit', 'dmEventFields',
 	'expansions', 'userFields', 'tweetFields', 'mediaFields', 'resolveIncludes', 'eventId', 'options']);
 
-interface EmulatorEvent {
-	id: string;
-	sender_id?: string;
-	dm_conversation_id: string;
-	text?: string;
-}
-
-interface Request {
-	method: string;
-	path: string;
-	status: number;
-	body: Record<string, unknown>;
-}
-
-interface User {
-	id: string;
-	username: string;
-}
-
 interface Suite {
 	instance: Instance;
 	emu: Emulator;
 	tokens: DemoTokens;
-	users: Record<string, User>;
+	users: Record<string, DemoUser>;
 	browser: Browser;
 	page: Page;
 	url: string;
@@ -111,14 +92,14 @@ async function freshPage(context: Suite): Promise<Page> {
 async function runSendDmFromEditor(context: Suite): Promise<{ page: Page; event: EmulatorEvent; output: Locator }> {
 	const { emu, users, url } = context;
 	const page = await freshPage(context);
-	const known = new Set((emu.events() as EmulatorEvent[]).map((event) => event.id));
+	const known = new Set(eventsOf(emu).map((event) => event.id));
 	await openWorkflow(page, url, SEND_DM_WORKFLOW_ID);
 	await page.click(byTestId('execute-workflow-button'));
 	const sendNode = page.locator(`${byTestId('canvas-node')}[data-node-name="${SEND_NODE_NAME}"]`);
 	await sendNode.locator(byTestId('canvas-node-status-success')).waitFor();
 	await screenshot(page, '07-send-dm-executed');
 
-	const created = (emu.events() as EmulatorEvent[]).filter((event) => !known.has(event.id));
+	const created = eventsOf(emu).filter((event) => !known.has(event.id));
 	assert.equal(created.length, 1, 'exactly one DM sent');
 	const [event] = created;
 	assert.equal(event.sender_id, users.alice.id);
@@ -152,7 +133,7 @@ describe('browser', () => {
 			throw error;
 		}
 		const page = await browser.context.newPage();
-		suite = { instance, emu: instance.emu, tokens: instance.tokens, users: instance.emu.demo.users, browser, page, url: instance.instanceUrl };
+		suite = { instance, emu: instance.emu, tokens: instance.tokens, users: demoUsersOf(instance.emu), browser, page, url: instance.instanceUrl };
 	}, SETUP_TIMEOUT_MS);
 
 	afterAll(async () => {
@@ -262,7 +243,7 @@ describe('browser', () => {
 		await consent.getByRole('button', { name: 'Authorize app' }).click();
 		await consentClosed;
 
-		const exchange = (emu.requests() as Request[]).find((request) => request.method === 'POST' && request.path === '/2/oauth2/token');
+		const exchange = requestsOf(emu).find((request) => request.method === 'POST' && request.path === '/2/oauth2/token');
 		assert.ok(exchange, 'n8n exchanged the code at the emulator');
 		assert.equal(exchange.body.grant_type, 'authorization_code');
 		assert.equal(exchange.status, 200);
@@ -281,6 +262,6 @@ describe('browser', () => {
 
 		const { event } = await runSendDmFromEditor(suiteContext);
 		assert.equal(event.sender_id, suiteContext.users.alice.id);
-		assert.ok(!(emu.requests() as Request[]).some((request) => request.status === 401), 'no request was refused');
+		assert.ok(!requestsOf(emu).some((request) => request.status === 401), 'no request was refused');
 	}, TEST_TIMEOUT_MS);
 });

@@ -9,26 +9,11 @@ import { loadExamples, exampleByFile, type Workflow } from '../lib/examples';
 import { CREDENTIAL_IDS, CREDENTIAL_NAMES } from '../lib/demo';
 import { e2eRun, log } from '../lib/run';
 import type { RunResult } from '../lib/proc';
-import type { Emulator } from '../lib/emulator';
+import { eventsOf, requestsOf, demoUsersOf, type Emulator, type EmulatorEvent, type DemoUser } from '../lib/emulator';
 
 const ERROR_WORKFLOW_ID = 'xdmE2eSendToClosed';
 const SETUP_TIMEOUT_MS = 300 * 1000;
 const TEST_TIMEOUT_MS = 120 * 1000;
-
-interface EmulatorEvent {
-	id: string;
-	event_type: string;
-	sender_id?: string;
-	dm_conversation_id: string;
-	text?: string;
-}
-
-interface Request {
-	method: string;
-	path: string;
-	status: number;
-	headers: Record<string, string | undefined>;
-}
 
 /** A workflow that is not an example: DM to a user who accepts no DMs, to see a node error in real n8n. */
 function sendToClosedInboxWorkflow(): Workflow {
@@ -59,13 +44,11 @@ function assertSucceeded(outcome: Outcome): asserts outcome is { result: RunResu
 	assert.equal(run.status, 'success');
 }
 
-const eventIds = (emu: Emulator): Set<string> => new Set((emu.events() as EmulatorEvent[]).map((event) => event.id));
-const newEventsSince = (emu: Emulator, knownIds: Set<string>): EmulatorEvent[] =>
-	(emu.events() as EmulatorEvent[]).filter((event) => !knownIds.has(event.id));
-const requestsOf = (emu: Emulator): Request[] => emu.requests();
+const eventIds = (emu: Emulator): Set<string> => new Set(eventsOf(emu).map((event) => event.id));
+const newEventsSince = (emu: Emulator, knownIds: Set<string>): EmulatorEvent[] => eventsOf(emu).filter((event) => !knownIds.has(event.id));
 
 describe('headless', () => {
-	let suite: { instance: Instance; emu: Emulator; users: Emulator['demo']['users'] } | undefined;
+	let suite: { instance: Instance; emu: Emulator; users: Record<string, DemoUser> } | undefined;
 	const context = () => {
 		if (!suite) throw new Error('the headless suite has no n8n instance (its setup failed)');
 		return suite;
@@ -75,7 +58,7 @@ describe('headless', () => {
 		log('suite headless: setting up');
 		const examples = loadExamples().map(({ workflow }) => workflow);
 		const instance = await createInstance({ name: 'headless', tarball: e2eRun().tarball, workflows: [...examples, sendToClosedInboxWorkflow()] });
-		suite = { instance, emu: instance.emu, users: instance.emu.demo.users };
+		suite = { instance, emu: instance.emu, users: demoUsersOf(instance.emu) };
 	}, SETUP_TIMEOUT_MS);
 
 	afterAll(async () => {
@@ -142,9 +125,7 @@ describe('headless', () => {
 		const expected = (emu.visibleEvents(users.alice.id) as EmulatorEvent[]).slice(0, 20);
 		assert.deepEqual(items.map((item) => item.id), expected.map((event) => event.id), 'same events, newest first');
 
-		const usernameOf: Record<string, string> = Object.fromEntries(
-			Object.values(users as Record<string, { id: string; username: string }>).map((user) => [user.id, user.username]),
-		);
+		const usernameOf = Object.fromEntries(Object.values(users).map((user) => [user.id, user.username]));
 		for (const item of items) {
 			assert.equal(typeof item.created_at, 'string');
 			assert.ok(item.dm_conversation_id);

@@ -6,7 +6,7 @@ import { queryDatabase, storedNodeOutput } from '../lib/n8n';
 import { exampleByFile } from '../lib/examples';
 import { waitFor } from '../lib/proc';
 import { e2eRun, log } from '../lib/run';
-import type { Emulator } from '../lib/emulator';
+import { eventsOf, requestsOf, demoUsersOf, type Emulator, type EmulatorEvent, type DemoUser } from '../lib/emulator';
 
 const WORKFLOW = exampleByFile('auto-reply.json');
 const TRIGGER_NAME = 'New Inbound DM';
@@ -18,24 +18,6 @@ const TEST_TIMEOUT_MS = POLL_WAIT_MS + 90 * 1000;
 
 const REPLY_PREFIX = 'Thanks for your message';
 
-interface EmulatorEvent {
-	id: string;
-	event_type: string;
-	sender_id?: string;
-	dm_conversation_id: string;
-	text?: string;
-}
-
-interface Request {
-	method: string;
-	path: string;
-}
-
-interface User {
-	id: string;
-	username: string;
-}
-
 interface TriggerState {
 	cursor?: { newest?: string };
 }
@@ -46,11 +28,9 @@ async function triggerState(instance: Instance): Promise<TriggerState | undefine
 	return staticData[`node:${TRIGGER_NAME}`];
 }
 
-const eventsOf = (emu: Emulator): EmulatorEvent[] => emu.events();
-
 /** Requests the trigger makes to list events (one or more per poll). */
-const listRequests = (emu: Emulator): Request[] =>
-	(emu.requests() as Request[]).filter((request) => request.method === 'GET' && request.path === '/2/dm_events');
+const listRequests = (emu: Emulator) =>
+	requestsOf(emu).filter((request) => request.method === 'GET' && request.path === '/2/dm_events');
 
 /** Alice's auto-replies, by conversation id. */
 function repliesByConversation(emu: Emulator, aliceId: string): Record<string, EmulatorEvent[]> {
@@ -67,7 +47,7 @@ const answered = (emu: Emulator, aliceId: string, inbound: EmulatorEvent): boole
 	&& event.dm_conversation_id === inbound.dm_conversation_id && BigInt(event.id) > BigInt(inbound.id));
 
 describe('trigger', () => {
-	let suite: { instance: Instance; emu: Emulator; users: Record<string, User>; groupConversationId: string; inbound: EmulatorEvent[] } | undefined;
+	let suite: { instance: Instance; emu: Emulator; users: Record<string, DemoUser>; groupConversationId: string; inbound: EmulatorEvent[] } | undefined;
 	const context = () => {
 		if (!suite) throw new Error('the trigger suite has no n8n instance (its setup failed)');
 		return suite;
@@ -82,8 +62,7 @@ describe('trigger', () => {
 			await instance.close();
 			throw error;
 		}
-		const { users, groupConversationId } = instance.emu.demo;
-		suite = { instance, emu: instance.emu, users, groupConversationId, inbound: [] };
+		suite = { instance, emu: instance.emu, users: demoUsersOf(instance.emu), groupConversationId: instance.emu.demo.groupConversationId, inbound: [] };
 	}, SETUP_TIMEOUT_MS);
 
 	afterAll(async () => {
@@ -99,7 +78,7 @@ describe('trigger', () => {
 		const newestBefore = eventsOf(emu).filter((event) => event.event_type === 'MessageCreate').at(-1);
 		assert.equal(state.cursor?.newest, newestBefore?.id, 'the cursor is the newest existing message');
 		assert.ok(listRequests(emu).length >= 1);
-		assert.deepEqual((emu.requests() as Request[]).filter((request) => request.method === 'POST'), [], 'no reply to old messages');
+		assert.deepEqual(requestsOf(emu).filter((request) => request.method === 'POST'), [], 'no reply to old messages');
 	}, TEST_TIMEOUT_MS);
 
 	test('DMs from bob, erin, carol and bob in the group each get exactly one reply', async () => {
