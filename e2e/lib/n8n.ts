@@ -50,16 +50,9 @@ export interface N8nServer {
 	exited(): boolean;
 }
 
-// n8n processes started by this process, so an interrupted run can stop them instead of leaving them behind.
-const runningServers = new Set<N8nServer>();
-// The e2e suites also leave a pid file per running n8n, so the run's global teardown can stop what a crashed suite
-// left behind (the suites run in their own module registry).
+// A pid file per n8n the e2e suites start (not detached), so the run's global teardown can stop what a crashed suite
+// left behind. An interrupted run needs none of this: Ctrl-C and CI's `timeout` signal the whole process group.
 const PID_DIR = path.join(WORK_DIR, 'n8n-pids');
-
-/** Stops every n8n this process started (for SIGINT/SIGTERM handlers). */
-export async function stopAllN8n(): Promise<void> {
-	await Promise.all([...runningServers].map((server) => server.stop()));
-}
 
 /** Environment for one n8n user folder: quiet, local only, SQLite, fixed ports. */
 export function n8nEnv({ userFolder, port, brokerPort, extra = {} }: { userFolder: string; port: number; brokerPort: number; extra?: Env }): Env {
@@ -184,7 +177,6 @@ export async function startN8n({ env, logFile, detached = false, timeoutMs = 120
 	let exitCode: number | string | undefined;
 	const exitPromise = new Promise<void>((resolve) => child.once('exit', (code, signal) => {
 		exited = true;
-		runningServers.delete(server);
 		if (tracked) trackPid(child.pid, false);
 		exitCode = code ?? signal ?? undefined;
 		resolve();
@@ -204,7 +196,6 @@ export async function startN8n({ env, logFile, detached = false, timeoutMs = 120
 		clearTimeout(killTimer);
 	};
 	const server: N8nServer = { url, probeUrl, child, logFile, stop, exited: () => exited };
-	runningServers.add(server);
 	try {
 		await waitUntilServing(probeUrl, timeoutMs, () =>
 			(exited ? `n8n exited early (${exitCode})${logFile ? `, see ${logFile}` : ''}` : undefined));
