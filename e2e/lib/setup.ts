@@ -1,12 +1,11 @@
-'use strict';
-
 // Preparing an n8n user folder through n8n's own CLI (n8n must not be running on that folder meanwhile).
-const fs = require('node:fs');
-const path = require('node:path');
-const { n8nCliOrThrow } = require('./n8n');
+import fs from 'node:fs';
+import path from 'node:path';
+import { n8nCliOrThrow } from './n8n';
+import type { Env } from './proc';
 
 /** Writes `content` as JSON to a temporary file inside `dir`, runs `action(file)`, and removes the file again. */
-async function withJsonFile(dir, name, content, action) {
+async function withJsonFile<T>(dir: string, name: string, content: unknown, action: (file: string) => Promise<T>): Promise<T> {
 	fs.mkdirSync(dir, { recursive: true });
 	const file = path.join(dir, name);
 	fs.writeFileSync(file, JSON.stringify(content, null, 2), { mode: 0o600 });
@@ -18,20 +17,18 @@ async function withJsonFile(dir, name, content, action) {
 }
 
 /** `n8n import:credentials`: plain `data` is encrypted with the folder's key; same ids overwrite. */
-async function importCredentials(env, credentials, scratchDir) {
+export async function importCredentials(env: Env, credentials: unknown[], scratchDir: string): Promise<void> {
 	await withJsonFile(scratchDir, 'credentials.import.json', credentials,
 		(file) => n8nCliOrThrow(['import:credentials', `--input=${file}`], env));
 }
 
 /** `n8n import:workflow` of several workflows at once (imported inactive; same ids overwrite). */
-async function importWorkflows(env, workflows, scratchDir) {
+export async function importWorkflows(env: Env, workflows: unknown[], scratchDir: string): Promise<void> {
 	await withJsonFile(scratchDir, 'workflows.import.json', workflows,
 		(file) => n8nCliOrThrow(['import:workflow', `--input=${file}`], env));
 }
 
 /** Publishes (activates) a workflow; takes effect when `n8n start` runs next. */
-async function publishWorkflow(env, workflowId) {
+export async function publishWorkflow(env: Env, workflowId: string): Promise<void> {
 	await n8nCliOrThrow(['publish:workflow', `--id=${workflowId}`], env);
 }
-
-module.exports = { importCredentials, importWorkflows, publishWorkflow };

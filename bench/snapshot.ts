@@ -1,20 +1,18 @@
-'use strict';
-
 // The bench measures a private copy of the package as npm would pack it (node_modules linked back), so that a
 // rebuild of dist/ while the bench runs (`npm test` starts with one) cannot break or mix up the measurements.
-const fs = require('fs');
-const os = require('os');
-const path = require('path');
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
-const PACKAGE_DIR = path.resolve(__dirname, '..');
+export const PACKAGE_DIR = path.resolve(__dirname, '..');
 
 // npm always packs these from the package root, whatever `files` says.
 const ALWAYS_PACKED = /^(readme|license|licence|changelog)(\..*)?$/i;
 
 /** Copies what `npm pack` would take (package.json, `files`, README/LICENSE) and links node_modules back. */
-function createSnapshot() {
+export function createSnapshot(): string {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'x-dm-bench-'));
-	const manifest = JSON.parse(fs.readFileSync(path.join(PACKAGE_DIR, 'package.json'), 'utf8'));
+	const manifest = JSON.parse(fs.readFileSync(path.join(PACKAGE_DIR, 'package.json'), 'utf8')) as { files?: string[] };
 	const entries = new Set(['package.json', ...(manifest.files ?? ['dist'])]);
 	for (const name of fs.readdirSync(PACKAGE_DIR)) if (ALWAYS_PACKED.test(name)) entries.add(name);
 	for (const entry of entries) {
@@ -25,8 +23,6 @@ function createSnapshot() {
 	return dir;
 }
 
-function removeSnapshot(dir) {
+export function removeSnapshot(dir: string): void {
 	fs.rmSync(dir, { recursive: true, force: true });
 }
-
-module.exports = { createSnapshot, removeSnapshot, PACKAGE_DIR };

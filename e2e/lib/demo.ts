@@ -1,32 +1,38 @@
-'use strict';
-
 // The demo world n8n talks to: the emulator's demo seed plus fixed OAuth 2.0 tokens, and the n8n credentials for it.
 // The emulator is in-memory, so every start recreates the same users, apps and tokens; the credentials stored in n8n
 // (re-imported on each start) therefore keep working across restarts.
-const path = require('node:path');
-const { REPO_ROOT } = require('./paths');
-
-const { startEmulator } = require(path.join(REPO_ROOT, 'test', 'emulator', 'index.js'));
+import { startEmulator, type Emulator } from './emulator';
 
 // Fixed ids so the example workflows can reference the credentials; keyed by credential type.
-const CREDENTIAL_IDS = Object.freeze({
+export const CREDENTIAL_IDS = Object.freeze({
 	xDmOAuth2Api: 'xdm-demo-oauth2',
 	xDmOAuth1Api: 'xdm-demo-oauth1',
 });
-const CREDENTIAL_NAMES = Object.freeze({
+export const CREDENTIAL_NAMES = Object.freeze({
 	xDmOAuth2Api: 'X DM OAuth2 (alice_dm on the emulator)',
 	xDmOAuth1Api: 'X DM OAuth1 (alice_dm on the emulator)',
 });
 
 // Fixed OAuth 2.0 token values: the emulator recreates them on every start, so a stored credential survives a restart.
-const FIXED_OAUTH2_TOKENS = Object.freeze({
+export const FIXED_OAUTH2_TOKENS = Object.freeze({
 	alice: { access: 'demoAliceOAuth2AccessToken0000000000000001', refresh: 'demoAliceOAuth2RefreshToken000000000000001' },
 	bob: { access: 'demoBobOAuth2AccessToken00000000000000001', refresh: 'demoBobOAuth2RefreshToken0000000000000001' },
 });
 const TOKEN_LIFETIME_S = 365 * 24 * 3600;
 
+type DemoUserKey = keyof typeof FIXED_OAUTH2_TOKENS;
+
+/** The token response the emulator issues (what n8n stores as oauthTokenData). */
+export interface OAuth2TokenData {
+	access_token: string;
+	refresh_token: string;
+	[field: string]: unknown;
+}
+
+export type DemoTokens = Record<DemoUserKey, OAuth2TokenData>;
+
 /** OAuth 2.0 tokens for a demo user with fixed values; returns the token response n8n stores as oauthTokenData. */
-function issueFixedOAuth2Token(emu, userKey) {
+function issueFixedOAuth2Token(emu: Emulator, userKey: DemoUserKey): OAuth2TokenData {
 	const { demo } = emu;
 	const fixed = FIXED_OAUTH2_TOKENS[userKey];
 	return emu.issueOAuth2Token({
@@ -43,22 +49,28 @@ function issueFixedOAuth2Token(emu, userKey) {
  * Starts the emulator with the demo seed, pins alice's and bob's OAuth 2.0 tokens and registers `redirectUris`
  * (n8n's OAuth callbacks) on the demo OAuth 2.0 client so the credential's "Connect" button works.
  */
-async function startDemoEmulator({ port = 0, redirectUris = [], ...options } = {}) {
-	const emu = await startEmulator({ port, seed: 'demo', ...options });
-	const tokens = {};
-	for (const key of Object.keys(FIXED_OAUTH2_TOKENS)) tokens[key] = issueFixedOAuth2Token(emu, key);
+export async function startDemoEmulator({ port = 0, redirectUris = [] }: { port?: number; redirectUris?: string[] } = {}): Promise<{ emu: Emulator; tokens: DemoTokens }> {
+	const emu = await startEmulator({ port, seed: 'demo' });
+	const tokens = { alice: issueFixedOAuth2Token(emu, 'alice'), bob: issueFixedOAuth2Token(emu, 'bob') };
 	const client = emu.demo.oauth2Client;
 	emu.registerOAuth2Client({ ...client, redirectUris: [...new Set([...client.redirectUris, ...redirectUris])] });
 	return { emu, tokens };
 }
 
 /** n8n's OAuth callback URLs for an instance base URL (what the emulator must accept as redirect URIs). */
-function oauthCallbackUrls(instanceBaseUrl) {
+export function oauthCallbackUrls(instanceBaseUrl: string): { oauth2: string; oauth1: string } {
 	return { oauth2: `${instanceBaseUrl}/rest/oauth2-credential/callback`, oauth1: `${instanceBaseUrl}/rest/oauth1-credential/callback` };
 }
 
+export interface CredentialImport {
+	id: string;
+	name: string;
+	type: keyof typeof CREDENTIAL_IDS;
+	data: Record<string, unknown>;
+}
+
 /** The credentials file for `n8n import:credentials`: alice on OAuth 2.0 and OAuth 1.0a, both pointed at the emulator. */
-function demoCredentials(emu, tokens) {
+export function demoCredentials(emu: Emulator, tokens: DemoTokens): CredentialImport[] {
 	const { demo } = emu;
 	const alice = demo.users.alice;
 	const oauth1Tokens = demo.tokens.alice.oauth1;
@@ -98,5 +110,3 @@ function demoCredentials(emu, tokens) {
 		},
 	];
 }
-
-module.exports = { startDemoEmulator, demoCredentials, oauthCallbackUrls, CREDENTIAL_IDS, CREDENTIAL_NAMES, FIXED_OAUTH2_TOKENS };

@@ -1,45 +1,47 @@
-#!/usr/bin/env node
-'use strict';
-
 // `npm start`: a real n8n 2.8.4 with this package installed as a community package, wired to the local X API
 // emulator (demo data), with credentials and the example workflows imported and the auto-reply example active.
 // The first start installs n8n into e2e/runtime (a few minutes); later starts reuse it and the user folder.
-const fs = require('node:fs');
-const path = require('node:path');
-const { LOCAL_USER_FOLDER } = require('./lib/paths');
-const { freePort } = require('./lib/proc');
-const { ensureRuntime, buildPackage, packPackage, installPackageIntoN8n, sha256 } = require('./lib/runtime');
-const { OWNER, n8nEnv, startN8n, RestClient } = require('./lib/n8n');
-const { startDemoEmulator, demoCredentials, oauthCallbackUrls, CREDENTIAL_NAMES } = require('./lib/demo');
-const { loadExamples, activeExamples } = require('./lib/examples');
-const { importCredentials, importWorkflows, publishWorkflow } = require('./lib/setup');
+import fs from 'node:fs';
+import path from 'node:path';
+import { LOCAL_USER_FOLDER } from './lib/paths';
+import { freePort } from './lib/proc';
+import { ensureRuntime, buildPackage, packPackage, installPackageIntoN8n, sha256 } from './lib/runtime';
+import { OWNER, n8nEnv, startN8n, RestClient, type N8nServer } from './lib/n8n';
+import { startDemoEmulator, demoCredentials, oauthCallbackUrls, CREDENTIAL_NAMES } from './lib/demo';
+import { loadExamples, activeExamples } from './lib/examples';
+import { importCredentials, importWorkflows, publishWorkflow } from './lib/setup';
+import type { Emulator } from './lib/emulator';
 
 const DEFAULT_N8N_PORT = 5678;
 const DEFAULT_EMULATOR_PORT = 8787;
 const STATE_FILE = path.join(LOCAL_USER_FOLDER, 'start-state.json');
 
 const startedAt = Date.now();
-const elapsed = () => `${((Date.now() - startedAt) / 1000).toFixed(1)} s`;
-const step = (message) => console.log(`[start ${elapsed()}] ${message}`);
+const elapsed = (): string => `${((Date.now() - startedAt) / 1000).toFixed(1)} s`;
+const step = (message: string): void => console.log(`[start ${elapsed()}] ${message}`);
 
-function readState() {
+interface StartState {
+	examplesHash?: string;
+}
+
+function readState(): StartState {
 	try {
-		return JSON.parse(fs.readFileSync(STATE_FILE, 'utf8'));
+		return JSON.parse(fs.readFileSync(STATE_FILE, 'utf8')) as StartState;
 	} catch {
 		return {};
 	}
 }
 
-function writeState(state) {
+function writeState(state: StartState): void {
 	fs.writeFileSync(STATE_FILE, JSON.stringify(state, null, 2));
 }
 
-function portFromEnv(name, fallback) {
+function portFromEnv(name: string, fallback: number): number {
 	const value = Number(process.env[name]);
 	return Number.isInteger(value) && value > 0 ? value : fallback;
 }
 
-function banner({ n8nUrl, emu, logFile }) {
+function banner({ n8nUrl, emu, logFile }: { n8nUrl: string; emu: Emulator; logFile: string }): string {
 	const { users } = emu.demo;
 	const sendAsBob = `curl -X POST -H 'content-type: application/json' -d '{"userId":"${users.bob.id}","to":"${users.alice.id}","text":"Hello Alice"}' ${emu.url}/_emulator/sendAs`;
 	return [
@@ -61,21 +63,39 @@ function banner({ n8nUrl, emu, logFile }) {
 	].join('\n');
 }
 
-async function main() {
+/** Builds, installs the runtime when needed and installs the packed package into the local user folder. */
+async function preparePackage(userFolder: string): Promise<void> {
 	step('Building the package (npm run build)');
 	await buildPackage();
 
 	await ensureRuntime({ log: step });
 
-	const userFolder = LOCAL_USER_FOLDER;
-	const scratchDir = path.join(userFolder, 'scratch');
-	fs.mkdirSync(scratchDir, { recursive: true });
-	const state = readState();
-
 	step('Packing the package and installing it into n8n');
 	const tarball = await packPackage(path.join(userFolder, 'pack'));
 	if (await installPackageIntoN8n(userFolder, tarball)) step(`Installed ${path.basename(tarball)} into ${path.join(userFolder, '.n8n', 'nodes')}`);
 	else step('Package unchanged since the last start');
+}
+
+/** The example workflows are imported again only when a file in examples/ changed (edits made in n8n stay). */
+async function importExamplesWhenChanged(env: ReturnType<typeof n8nEnv>, scratchDir: string): Promise<void> {
+	const state = readState();
+	const examples = loadExamples();
+	const examplesHash = sha256(JSON.stringify(examples));
+	if (state.examplesHash !== examplesHash) {
+		step(`Importing ${examples.length} example workflows from examples/`);
+		await importWorkflows(env, examples.map(({ workflow }) => workflow), scratchDir);
+		for (const { workflow } of activeExamples(examples)) await publishWorkflow(env, workflow.id);
+		writeState({ ...state, examplesHash });
+	} else {
+		step('Example workflows unchanged since the last start (kept with your edits)');
+	}
+}
+
+async function main(): Promise<void> {
+	const userFolder = LOCAL_USER_FOLDER;
+	const scratchDir = path.join(userFolder, 'scratch');
+	fs.mkdirSync(scratchDir, { recursive: true });
+	await preparePackage(userFolder);
 
 	const n8nPort = await freePort(portFromEnv('N8N_PORT', DEFAULT_N8N_PORT));
 	const emulatorPort = await freePort(portFromEnv('X_EMULATOR_PORT', DEFAULT_EMULATOR_PORT));
@@ -87,9 +107,9 @@ async function main() {
 	const { emu, tokens } = await startDemoEmulator({ port: emulatorPort, redirectUris: [callbacks.oauth2] });
 	const env = n8nEnv({ userFolder, port: n8nPort, brokerPort });
 
-	let n8n;
+	let n8n: N8nServer | undefined;
 	let stopping = false;
-	const shutdown = async (exitCode) => {
+	const shutdown = async (exitCode: number): Promise<void> => {
 		if (stopping) return;
 		stopping = true;
 		console.log('\nStopping n8n and the emulator...');
@@ -97,8 +117,8 @@ async function main() {
 		await emu.close();
 		process.exit(exitCode);
 	};
-	process.on('SIGINT', () => shutdown(0));
-	process.on('SIGTERM', () => shutdown(0));
+	process.on('SIGINT', () => void shutdown(0));
+	process.on('SIGTERM', () => void shutdown(0));
 	process.on('exit', () => n8n?.child.kill('SIGTERM'));
 
 	try {
@@ -106,17 +126,7 @@ async function main() {
 		// and its URL may have moved to another port.
 		step('Importing the demo credentials');
 		await importCredentials(env, demoCredentials(emu, tokens), scratchDir);
-
-		const examples = loadExamples();
-		const examplesHash = sha256(JSON.stringify(examples));
-		if (state.examplesHash !== examplesHash) {
-			step(`Importing ${examples.length} example workflows from examples/`);
-			await importWorkflows(env, examples.map(({ workflow }) => workflow), scratchDir);
-			for (const { workflow } of activeExamples(examples)) await publishWorkflow(env, workflow.id);
-			writeState({ ...state, examplesHash });
-		} else {
-			step('Example workflows unchanged since the last start (kept with your edits)');
-		}
+		await importExamplesWhenChanged(env, scratchDir);
 
 		step(`Starting n8n on ${n8nUrl}`);
 		const logFile = path.join(userFolder, 'n8n.log');
@@ -125,7 +135,7 @@ async function main() {
 		n8n.child.once('exit', (code) => {
 			if (!stopping) {
 				console.error(`n8n exited unexpectedly (${code}); see ${logFile}`);
-				shutdown(1);
+				void shutdown(1);
 			}
 		});
 

@@ -1,19 +1,23 @@
-'use strict';
+// `tsx bench/profile-summary.ts <file.cpuprofile> [top]`: self time of a CPU profile by package and by function,
+// idle time left out. Profiles come from `BENCH_CPU_PROF=<dir> tsx bench/run.ts ...` (one per measured call).
+import fs from 'node:fs';
+import { PACKAGE_DIR } from './snapshot';
 
-// `node bench/profile-summary.js <file.cpuprofile> [top]`: self time of a CPU profile by package and by function,
-// idle time left out. Profiles come from `BENCH_CPU_PROF=<dir> node bench/run.js ...` (one per measured call).
-const fs = require('fs');
-const path = require('path');
-
-const PACKAGE_DIR = path.resolve(__dirname, '..');
 // Idle time, and the inspector's own 'dispatch' (serializing the profile when it stops).
 const NOT_WORK = new Set(['(idle)', '(program)', 'dispatch']);
 
-function packageOf(url, functionName) {
+/** The parts of a V8 CPU profile (.cpuprofile) read here. */
+interface CpuProfile {
+	nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>;
+	samples: number[];
+	timeDeltas: number[];
+}
+
+function packageOf(url: string, functionName: string): string {
 	if (!url) return `(${functionName})`;
 	const inModules = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
 	if (inModules) return inModules[1];
-	// The bench runs a snapshot of the package from a temporary directory (snapshot.js).
+	// The bench runs a snapshot of the package from a temporary directory (snapshot.ts).
 	if (/\/dist\/(nodes|credentials)\//.test(url)) return 'this package (dist/)';
 	if (url.includes(`${PACKAGE_DIR}/test/`)) return 'test harness';
 	if (url.includes(`${PACKAGE_DIR}/bench/`)) return 'bench';
@@ -21,15 +25,17 @@ function packageOf(url, functionName) {
 	return url;
 }
 
-function summarizeProfile(profile) {
+export function summarizeProfile(profile: CpuProfile): { total: number; byPackage: Map<string, number>; byFunction: Map<string, number> } {
 	const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
-	const selfMicros = new Map();
+	const selfMicros = new Map<number, number>();
 	profile.samples.forEach((id, index) => selfMicros.set(id, (selfMicros.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0)));
-	const byPackage = new Map();
-	const byFunction = new Map();
+	const byPackage = new Map<string, number>();
+	const byFunction = new Map<string, number>();
 	let total = 0;
 	for (const [id, micros] of selfMicros) {
-		const { functionName, url, lineNumber } = nodes.get(id).callFrame;
+		const node = nodes.get(id);
+		if (!node) continue;
+		const { functionName, url, lineNumber } = node.callFrame;
 		if (NOT_WORK.has(functionName)) continue;
 		total += micros;
 		const pkg = packageOf(url, functionName);
@@ -41,11 +47,11 @@ function summarizeProfile(profile) {
 	return { total, byPackage, byFunction };
 }
 
-function main() {
+function main(): void {
 	const [file, top = '20'] = process.argv.slice(2);
-	if (!file) throw new Error('usage: node bench/profile-summary.js <file.cpuprofile> [top]');
-	const { total, byPackage, byFunction } = summarizeProfile(JSON.parse(fs.readFileSync(file, 'utf8')));
-	const lines = (map) =>
+	if (!file) throw new Error('usage: tsx bench/profile-summary.ts <file.cpuprofile> [top]');
+	const { total, byPackage, byFunction } = summarizeProfile(JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile);
+	const lines = (map: Map<string, number>): string[] =>
 		[...map]
 			.sort((a, b) => b[1] - a[1])
 			.slice(0, Number(top))
@@ -56,5 +62,3 @@ function main() {
 }
 
 if (require.main === module) main();
-
-module.exports = { summarizeProfile };

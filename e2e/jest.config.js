@@ -1,0 +1,21 @@
+'use strict';
+// `npm run test:e2e`: the end-to-end suites (e2e/tests/*.e2e.ts) in a real n8n and headless Chromium, one file after
+// another in one process. The global setup builds and packs the package and installs the n8n runtime once for all
+// suites; each suite then starts its own n8n and emulator. `npm test` (../jest.config.js) never runs these.
+const path = require('node:path');
+
+module.exports = {
+	rootDir: path.resolve(__dirname, '..'),
+	roots: ['<rootDir>/e2e/tests'],
+	testEnvironment: 'node',
+	testMatch: ['<rootDir>/e2e/tests/*.e2e.ts'],
+	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }] },
+	globalSetup: '<rootDir>/e2e/global-setup.ts',
+	globalTeardown: '<rootDir>/e2e/global-teardown.ts',
+	// The suites share the machine with real n8n processes and a browser: never in parallel.
+	maxWorkers: 1,
+	testTimeout: 180000,
+	verbose: true,
+	// A keep-alive socket to a stopped n8n or emulator must not keep the run from ending.
+	forceExit: true,
+};

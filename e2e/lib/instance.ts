@@ -1,0 +1,93 @@
+// One throw-away real n8n for a test suite: its own user folder under the run's work directory, the package
+// installed as a community package, a demo emulator on a free port, the demo credentials and chosen workflows imported.
+import fs from 'node:fs';
+import path from 'node:path';
+import { WORK_DIR } from './paths';
+import { freePort, type Env, type RunResult } from './proc';
+import { installPackageIntoN8n } from './runtime';
+import { n8nEnv, n8nCli, startN8n, RestClient, executionsOf, type N8nServer, type StoredExecution } from './n8n';
+import { startDemoEmulator, demoCredentials, oauthCallbackUrls, type DemoTokens } from './demo';
+import { importCredentials, importWorkflows, publishWorkflow } from './setup';
+import type { Emulator } from './emulator';
+import type { Workflow } from './examples';
+
+export interface Instance {
+	userFolder: string;
+	env: Env;
+	emu: Emulator;
+	tokens: DemoTokens;
+	instanceUrl: string;
+	server: N8nServer | undefined;
+	logFile: string;
+	/** One n8n CLI command on this folder (n8n must not be running for imports). */
+	cli(args: string[]): Promise<RunResult>;
+	execute(workflowId: string): Promise<RunResult>;
+	start(): Promise<N8nServer>;
+	stop(): Promise<void>;
+	/** A REST client signed in as the owner (created on first use); n8n must be running. */
+	rest(): Promise<RestClient>;
+	executions(workflowId: string): Promise<StoredExecution[]>;
+	close(): Promise<void>;
+}
+
+export async function createInstance({ name, tarball, workflows = [], publish = [] }: {
+	name: string;
+	tarball: string;
+	workflows?: Workflow[];
+	publish?: string[];
+}): Promise<Instance> {
+	const userFolder = path.join(WORK_DIR, `${name}-${Date.now()}`);
+	fs.mkdirSync(userFolder, { recursive: true });
+	const scratchDir = path.join(userFolder, 'scratch');
+	await installPackageIntoN8n(userFolder, tarball);
+
+	const port = await freePort(0);
+	const brokerPort = await freePort(0);
+	const instanceUrl = `http://localhost:${port}`;
+	const { emu, tokens } = await startDemoEmulator({ port: 0, redirectUris: [oauthCallbackUrls(instanceUrl).oauth2] });
+	const env = n8nEnv({ userFolder, port, brokerPort });
+
+	const instance: Instance = {
+		userFolder,
+		env,
+		emu,
+		tokens,
+		instanceUrl,
+		server: undefined,
+		logFile: path.join(userFolder, 'n8n.log'),
+		cli: (args) => n8nCli(args, env),
+		async execute(workflowId) {
+			return n8nCli(['execute', `--id=${workflowId}`, '--rawOutput'], env);
+		},
+		async start() {
+			instance.server = await startN8n({ env, logFile: instance.logFile });
+			return instance.server;
+		},
+		async stop() {
+			if (instance.server) await instance.server.stop();
+			instance.server = undefined;
+		},
+		async rest() {
+			if (!instance.server) throw new Error('n8n is not running');
+			const client = new RestClient(instance.server.probeUrl);
+			await client.setupOwner();
+			await client.login();
+			return client;
+		},
+		executions: (workflowId) => executionsOf(userFolder, workflowId),
+		async close() {
+			await instance.stop();
+			await emu.close();
+		},
+	};
+
+	try {
+		await importCredentials(env, demoCredentials(emu, tokens), scratchDir);
+		if (workflows.length) await importWorkflows(env, workflows, scratchDir);
+		for (const workflowId of publish) await publishWorkflow(env, workflowId);
+	} catch (error) {
+		await instance.close();
+		throw error;
+	}
+	return instance;
+}

@@ -1,0 +1,158 @@
+// The auto-reply example, published and run by a real `n8n start`: the trigger polls the emulator (right at
+// activation, then every minute), and every DM that other users send to alice gets exactly one reply.
+import assert from 'node:assert/strict';
+import { createInstance, type Instance } from '../lib/instance';
+import { queryDatabase, storedNodeOutput } from '../lib/n8n';
+import { exampleByFile } from '../lib/examples';
+import { waitFor } from '../lib/proc';
+import { e2eRun, log } from '../lib/run';
+import { eventsOf, requestsOf, demoUsersOf, type Emulator, type EmulatorEvent, type DemoUser } from '../lib/emulator';
+
+const WORKFLOW = exampleByFile('auto-reply.json');
+const TRIGGER_NAME = 'New Inbound DM';
+const REPLY_NAME = 'Reply in Conversation';
+// A poll runs at each full minute; allow two of them plus a slow machine.
+const POLL_WAIT_MS = 150 * 1000;
+const SETUP_TIMEOUT_MS = 300 * 1000;
+const TEST_TIMEOUT_MS = POLL_WAIT_MS + 90 * 1000;
+
+const REPLY_PREFIX = 'Thanks for your message';
+
+interface TriggerState {
+	cursor?: { newest?: string };
+}
+
+async function triggerState(instance: Instance): Promise<TriggerState | undefined> {
+	const [row] = await queryDatabase(instance.userFolder, 'SELECT staticData FROM workflow_entity WHERE id = ?', [WORKFLOW.id]);
+	const staticData = typeof row?.staticData === 'string' && row.staticData ? JSON.parse(row.staticData) as Record<string, TriggerState> : {};
+	return staticData[`node:${TRIGGER_NAME}`];
+}
+
+/** Requests the trigger makes to list events (one or more per poll). */
+const listRequests = (emu: Emulator) =>
+	requestsOf(emu).filter((request) => request.method === 'GET' && request.path === '/2/dm_events');
+
+/** Alice's auto-replies, by conversation id. */
+function repliesByConversation(emu: Emulator, aliceId: string): Record<string, EmulatorEvent[]> {
+	const replies: Record<string, EmulatorEvent[]> = {};
+	for (const event of eventsOf(emu)) {
+		if (event.sender_id !== aliceId || !event.text?.startsWith(REPLY_PREFIX)) continue;
+		(replies[event.dm_conversation_id] ??= []).push(event);
+	}
+	return replies;
+}
+
+/** Whether alice has answered in `inbound`'s conversation after it arrived. */
+const answered = (emu: Emulator, aliceId: string, inbound: EmulatorEvent): boolean => eventsOf(emu).some((event) => event.sender_id === aliceId
+	&& event.dm_conversation_id === inbound.dm_conversation_id && BigInt(event.id) > BigInt(inbound.id));
+
+describe('trigger', () => {
+	let suite: { instance: Instance; emu: Emulator; users: Record<string, DemoUser>; groupConversationId: string; inbound: EmulatorEvent[] } | undefined;
+	const context = () => {
+		if (!suite) throw new Error('the trigger suite has no n8n instance (its setup failed)');
+		return suite;
+	};
+
+	beforeAll(async () => {
+		log('suite trigger: setting up');
+		const instance = await createInstance({ name: 'trigger', tarball: e2eRun().tarball, workflows: [WORKFLOW], publish: [WORKFLOW.id] });
+		try {
+			await instance.start();
+		} catch (error) {
+			await instance.close();
+			throw error;
+		}
+		suite = { instance, emu: instance.emu, users: demoUsersOf(instance.emu), groupConversationId: instance.emu.demo.groupConversationId, inbound: [] };
+	}, SETUP_TIMEOUT_MS);
+
+	afterAll(async () => {
+		await suite?.instance.close();
+	});
+
+	test('the workflow is active and its first poll only records where to start', async () => {
+		const { instance, emu } = context();
+		const state = await waitFor('the activation poll to store a cursor', async () => {
+			const stored = await triggerState(instance);
+			return stored?.cursor && stored;
+		}, { timeoutMs: 60000 });
+		const newestBefore = eventsOf(emu).filter((event) => event.event_type === 'MessageCreate').at(-1);
+		assert.equal(state.cursor?.newest, newestBefore?.id, 'the cursor is the newest existing message');
+		assert.ok(listRequests(emu).length >= 1);
+		assert.deepEqual(requestsOf(emu).filter((request) => request.method === 'POST'), [], 'no reply to old messages');
+	}, TEST_TIMEOUT_MS);
+
+	test('DMs from bob, erin, carol and bob in the group each get exactly one reply', async () => {
+		const { emu, users, groupConversationId, inbound } = context();
+		inbound.push(
+			emu.sendAs(users.bob.id, { to: users.alice.id, text: 'Hi Alice, are you around?' }),
+			emu.sendAs(users.erin.id, { to: users.alice.id, text: 'Erin from support: quick question.' }),
+			emu.sendAs(users.carol.id, { to: users.alice.id, text: 'Carol here, ping me when free.' }),
+			emu.sendAs(users.bob.id, { conversationId: groupConversationId, text: 'Group: anyone there?' }),
+		);
+		const conversations = inbound.map((event) => event.dm_conversation_id);
+		const replies = await waitFor('a reply in each conversation', () => {
+			const byConversation = repliesByConversation(emu, users.alice.id);
+			return conversations.every((id) => byConversation[id]?.length) && byConversation;
+		}, { timeoutMs: POLL_WAIT_MS, intervalMs: 1000 });
+
+		for (const event of inbound) {
+			const inConversation = replies[event.dm_conversation_id];
+			assert.equal(inConversation.length, 1, `one reply in ${event.dm_conversation_id}`);
+			const sender = Object.values(users).find((user) => user.id === event.sender_id);
+			assert.match(inConversation[0].text ?? '', new RegExp(`@${sender?.username}!`));
+			assert.ok(BigInt(inConversation[0].id) > BigInt(event.id), 'the reply comes after the DM');
+		}
+	}, TEST_TIMEOUT_MS);
+
+	test('n8n recorded one successful trigger execution carrying the four DMs', async () => {
+		const { instance, inbound } = context();
+		const executions = await waitFor('the execution to be stored as finished', async () => {
+			const stored = await instance.executions(WORKFLOW.id);
+			return stored.length && stored.every((execution) => execution.status !== 'running' && execution.status !== 'new') && stored;
+		}, { timeoutMs: 30000 });
+		assert.equal(executions.length, 1, `executions: ${JSON.stringify(executions.map(({ id, status }) => ({ id, status })))}`);
+		const [execution] = executions;
+		assert.equal(execution.mode, 'trigger');
+		assert.equal(execution.status, 'success');
+		const triggered = storedNodeOutput(execution.data, TRIGGER_NAME) ?? [];
+		assert.deepEqual(triggered.map((item) => item.id), inbound.map((event) => event.id), 'oldest first, each once');
+		assert.ok(triggered.every((item) => item.sender?.username), 'senders are resolved inline');
+		assert.equal(storedNodeOutput(execution.data, REPLY_NAME)?.length, inbound.length);
+	}, TEST_TIMEOUT_MS);
+
+	test('after a restart, a DM sent while n8n was down is answered once and nothing twice', async () => {
+		const { instance, emu, users, inbound } = context();
+		await instance.stop();
+		const whileDown: EmulatorEvent = emu.sendAs(users.erin.id, { to: users.alice.id, text: 'Sent while your n8n was down.' });
+		const listsBefore = listRequests(emu).length;
+		await instance.start();
+
+		await waitFor('the reply to the DM sent while n8n was down', () => answered(emu, users.alice.id, whileDown),
+			{ timeoutMs: POLL_WAIT_MS, intervalMs: 1000 });
+		assert.ok(listRequests(emu).length > listsBefore, 'the restarted trigger polled');
+
+		const replies = repliesByConversation(emu, users.alice.id);
+		const erinConversation = whileDown.dm_conversation_id;
+		assert.equal(replies[erinConversation].length, 2, 'erin: one reply for each of her two DMs');
+		for (const event of inbound.filter((entry) => entry.dm_conversation_id !== erinConversation)) {
+			assert.equal(replies[event.dm_conversation_id].length, 1, `still one reply in ${event.dm_conversation_id}`);
+		}
+		// Alice's own replies are newer than the cursor too: they must not have started the workflow.
+		const executions = await instance.executions(WORKFLOW.id);
+		const lastTriggered = storedNodeOutput(executions.at(-1)?.data, TRIGGER_NAME) ?? [];
+		assert.deepEqual(lastTriggered.map((item) => item.id), [whileDown.id]);
+	}, TEST_TIMEOUT_MS);
+
+	test('the next scheduled poll emits only the DM that is new since the restart', async () => {
+		const { instance, emu, users } = context();
+		const fresh: EmulatorEvent = emu.sendAs(users.carol.id, { to: users.alice.id, text: 'One more thing, Alice.' });
+		await waitFor('the reply to carol\'s second DM', () => answered(emu, users.alice.id, fresh), { timeoutMs: POLL_WAIT_MS, intervalMs: 1000 });
+		const executions = await waitFor('three finished executions', async () => {
+			const stored = await instance.executions(WORKFLOW.id);
+			return stored.length === 3 && stored.every((execution) => execution.status === 'success') && stored;
+		}, { timeoutMs: 30000 });
+		assert.deepEqual(storedNodeOutput(executions[2].data, TRIGGER_NAME)?.map((item) => item.id), [fresh.id]);
+		const replies = repliesByConversation(emu, users.alice.id);
+		assert.equal(replies[fresh.dm_conversation_id].length, 2, 'carol: one reply for each of her two DMs');
+	}, TEST_TIMEOUT_MS);
+});
