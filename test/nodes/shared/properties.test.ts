@@ -160,7 +160,7 @@ interface SavedParameter {
 	options?: Record<string, { type: string; default: unknown }>;
 }
 const V1: Record<string, { version: number; parameters: Record<string, SavedParameter> }> = JSON.parse(
-	fs.readFileSync(path.join(__dirname, 'fixtures', 'saved-parameters-v1.json'), 'utf8'),
+	fs.readFileSync(path.join(__dirname, '..', '..', 'fixtures', 'saved-parameters-v1.json'), 'utf8'),
 );
 
 describe.each(NODES)('workflows saved with version 1 of %s keep their meaning', (name, nodeType) => {

@@ -2,9 +2,9 @@
 // LoadOptionsContext on a node of each type, loaded from the TypeScript sources) against the emulator.
 import type { INodeListSearchResult, INodeParameters } from 'n8n-workflow';
 
-import { search } from '../../fixtures/list-search';
-import { ACTION_NODE_TYPE, TRIGGER_NODE_TYPE } from '../../fixtures/n8n';
-import { AUTH_KINDS, useEmulator, type AuthKind } from '../../fixtures/x-node';
+import { search } from '../../../fixtures/list-search';
+import { ACTION_NODE_TYPE, TRIGGER_NODE_TYPE } from '../../../fixtures/n8n';
+import { AUTH_KINDS, useEmulator, type AuthKind } from '../../../fixtures/x-node';
 
 const x = useEmulator();
 
