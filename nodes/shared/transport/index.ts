@@ -11,7 +11,14 @@ export { classifyNetworkError } from './network';
 export type { DmEventPage, PageQuery } from './pages';
 export { dmEventPages, MAX_PAGE_SIZE } from './pages';
 export type { RequestLimits, RequestPolicy, RetryMode } from './policy';
-export { DEFAULT_LIMITS, DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS, DEFAULT_TIMEOUT_SECONDS } from './policy';
+export {
+	DEFAULT_LIMITS,
+	DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS,
+	DEFAULT_TIMEOUT_SECONDS,
+	MAX_RATE_LIMIT_WAIT_SECONDS,
+	MAX_TIMEOUT_SECONDS,
+	MIN_TIMEOUT_SECONDS,
+} from './policy';
 export type { RateLimitState } from './rate-limits';
 export { rateLimitResetMs, readRateLimit } from './rate-limits';
 export { xApiRequest } from './request';
