@@ -4,7 +4,7 @@ export type { XApi } from './client';
 export { createXApi } from './client';
 export { DEFAULT_BASE_URL } from './credentials';
 export { requiredScopes } from './classify';
-export type { ForbiddenReason, RequestLine, XFailure, XFailureKind } from './failure';
+export type { BaseUrlProblem, ForbiddenReason, RequestLine, XFailure, XFailureKind } from './failure';
 export { isXApiFailure, XApiFailure } from './failure';
 export type { NetworkFailureKind } from './network';
 export { classifyNetworkError } from './network';
