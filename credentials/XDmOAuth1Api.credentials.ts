@@ -56,7 +56,7 @@ export class XDmOAuth1Api implements ICredentialType {
 			type: 'string',
 			default: 'https://api.x.com',
 			description:
-				'Base URL of the X API. Change it only to go through a proxy or to use a local emulator.',
+				'Base URL of the X API. Change it only to go through a proxy or to use a local emulator. Must be https; plain http only for localhost, 127.0.0.0/8 and [::1].',
 		},
 	];
 

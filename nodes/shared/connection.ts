@@ -7,6 +7,9 @@ import {
 	DEFAULT_LIMITS,
 	DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS,
 	DEFAULT_TIMEOUT_SECONDS,
+	MAX_RATE_LIMIT_WAIT_SECONDS,
+	MAX_TIMEOUT_SECONDS,
+	MIN_TIMEOUT_SECONDS,
 	OAUTH1_CREDENTIAL_TYPE,
 	OAUTH2_CREDENTIAL_TYPE,
 } from './transport';
@@ -37,25 +40,48 @@ function seconds(value: unknown): unknown {
 	return typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
 }
 
+/**
+ * Reads a number of seconds within [min, max]. The bounds keep every value something the timers can hold (a timer
+ * above 2^31 - 1 ms fires at once) and keep a tiny timeout from rounding to 0 ms, which means "no timeout".
+ */
+function boundedSeconds(
+	node: INode,
+	configured: unknown,
+	bounds: { label: string; min: number; max: number; description: string },
+	itemIndex?: number,
+): number {
+	const value = seconds(configured);
+	if (typeof value !== 'number' || !Number.isFinite(value) || value < bounds.min || value > bounds.max) {
+		throw new NodeOperationError(
+			node,
+			`${bounds.label} must be a number of seconds from ${bounds.min} to ${bounds.max}, got "${String(configured)}"`,
+			{ itemIndex, description: bounds.description },
+		);
+	}
+	return value;
+}
+
 function maxRateLimitWaitMs(node: INode, read: Read, itemIndex?: number): number {
 	const configured = read('options.maxRateLimitWait', DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS);
-	const value = seconds(configured);
-	if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-		throw new NodeOperationError(node, `Max Rate-Limit Wait must be a number of seconds >= 0, got "${String(configured)}"`, {
-			itemIndex,
-			description: '0 means: never wait, fail at once.',
-		});
-	}
-	return value * 1000;
+	const bounds = {
+		label: 'Max Rate-Limit Wait',
+		min: 0,
+		max: MAX_RATE_LIMIT_WAIT_SECONDS,
+		description: `0 means: never wait, fail at once. At most ${MAX_RATE_LIMIT_WAIT_SECONDS} (one day, the longest window X announces).`,
+	};
+	return boundedSeconds(node, configured, bounds, itemIndex) * 1000;
 }
 
 function timeoutMs(node: INode, read: Read, itemIndex?: number): number {
 	const configured = read('options.timeout', DEFAULT_TIMEOUT_SECONDS);
-	const value = seconds(configured);
-	if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-		throw new NodeOperationError(node, `Timeout must be a number of seconds > 0, got "${String(configured)}"`, { itemIndex });
-	}
-	return Math.round(value * 1000);
+	const bounds = {
+		label: 'Timeout',
+		min: MIN_TIMEOUT_SECONDS,
+		max: MAX_TIMEOUT_SECONDS,
+		description: `Seconds to wait for X to answer one request: at least ${MIN_TIMEOUT_SECONDS} (one millisecond), at most ${MAX_TIMEOUT_SECONDS} (one hour).`,
+	};
+	// At least 1 ms after rounding: 0 would mean "no timeout".
+	return Math.max(1, Math.round(boundedSeconds(node, configured, bounds, itemIndex) * 1000));
 }
 
 /** The action node: its options apply to every request of the item. */

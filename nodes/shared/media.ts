@@ -4,7 +4,7 @@ import { NodeOperationError, sleep } from 'n8n-workflow';
 import type { ProcessingInfo } from './models';
 import { decodeMediaUpload } from './models';
 import type { XApi } from './transport';
-import { invalidParameter } from './validation';
+import { formatCount, invalidParameter } from './validation';
 
 export type DmMediaCategory = 'dm_image' | 'dm_gif' | 'dm_video';
 
@@ -49,6 +49,16 @@ const CATEGORY_BY_MIME: Record<string, DmMediaCategory> = {
 	'video/webm': 'dm_video',
 	'video/mp2t': 'dm_video',
 };
+
+const KIND_NAMES: Record<DmMediaCategory, string> = { dm_image: 'images', dm_gif: 'GIFs', dm_video: 'videos' };
+
+/** "16.2 MB, more than X allows for GIFs (15 MB)"; in bytes when one decimal of MB cannot tell the size from the limit. */
+function tooLargeText(bytes: number, category: DmMediaCategory): string {
+	const limit = MAX_BYTES[category];
+	const megabytes = (bytes / MB).toFixed(1);
+	if (Number(megabytes) > limit / MB) return `${megabytes} MB, more than X allows for ${KIND_NAMES[category]} (${limit / MB} MB)`;
+	return `${formatCount(bytes)} bytes, more than X allows for ${KIND_NAMES[category]} (${limit / MB} MB = ${formatCount(limit)} bytes)`;
+}
 
 export function dmCategoryForMime(mimeType: string): DmMediaCategory | undefined {
 	return CATEGORY_BY_MIME[mimeType.split(';')[0].trim().toLowerCase()];
@@ -95,15 +105,8 @@ export async function prepareBinaryAttachment(
 	if (buffer.length === 0) {
 		throw invalidParameter(this, itemIndex, `${parameter}: the file "${binary.fileName ?? name}" is empty`);
 	}
-	// Large images still go through the chunked upload, where X applies its own limit.
-	if (category !== 'dm_image' && buffer.length > MAX_BYTES[category]) {
-		throw invalidParameter(
-			this,
-			itemIndex,
-			`${parameter}: the file is ${(buffer.length / MB).toFixed(1)} MB, more than X allows for ${
-				category === 'dm_gif' ? 'GIFs' : 'videos'
-			} (${MAX_BYTES[category] / MB} MB)`,
-		);
+	if (buffer.length > MAX_BYTES[category]) {
+		throw invalidParameter(this, itemIndex, `${parameter}: the file is ${tooLargeText(buffer.length, category)}`);
 	}
 	return { buffer, mimeType, category, size: buffer.length, fileName: binary.fileName, binaryPropertyName: name };
 }

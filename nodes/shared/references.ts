@@ -35,8 +35,14 @@ export const X_ID_SOURCE = digitsAtMost(MAX_X_ID);
 /** A username, with or without the leading @. */
 export const USERNAME_SOURCE = '(?:@?[A-Za-z0-9_]{1,15})';
 
-/** A conversation ID: "<user ID>-<user ID>" for one-to-one conversations, 15 to 19 digits for groups. */
-export const CONVERSATION_ID_SOURCE = '(?:[0-9]{1,19}-[0-9]{1,19}|[0-9]{15,19})';
+/** One part of a conversation ID: an X ID, all of its digits (an unanchored match, like extractValue's, stops nowhere else). */
+const CONVERSATION_PART = `${X_ID_SOURCE}(?![0-9])`;
+
+/**
+ * A conversation ID: "<user ID>-<user ID>" for one-to-one conversations, 15 to 19 digits for groups. Every part is an
+ * X ID, so none is above MAX_X_ID (the lookahead asks a group ID for at least 15 digits).
+ */
+export const CONVERSATION_ID_SOURCE = `(?:${CONVERSATION_PART}-${CONVERSATION_PART}|(?=[0-9]{15})${CONVERSATION_PART})`;
 
 const HOST = `(?:${anyCase('https')}?://)?(?:${anyCase('www')}\\.|${anyCase('mobile')}\\.)?(?:${anyCase('x')}|${anyCase('twitter')})\\.${anyCase('com')}`;
 

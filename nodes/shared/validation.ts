@@ -40,6 +40,11 @@ export function quoted(value: unknown): string {
 	}
 }
 
+/** "An ID", "An event ID", "A user ID", "A media ID". */
+function withArticle(what: string): string {
+	return `${/^(?:ID|[aeio])/i.test(what) ? 'An' : 'A'} ${what}`;
+}
+
 /** Checks a numeric X ID (user, event, media) and returns it as a string. */
 export function validateId(
 	ctx: NodeContext,
@@ -80,7 +85,7 @@ export function validateId(
 			ctx,
 			itemIndex,
 			`${parameter}: ${quoted(id)} is not a valid ${what}`,
-			`An ${what} is a string of 1 to 19 digits, e.g. "1582103724607971328".`,
+			`${withArticle(what)} is a string of 1 to 19 digits, e.g. "1582103724607971328".`,
 		);
 	}
 	return id;
@@ -125,6 +130,9 @@ export function validateConversationId(ctx: NodeContext, value: unknown, paramet
 	return trimmed;
 }
 
+// A high surrogate not followed by a low one, or a low surrogate not preceded by a high one: not valid Unicode.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 export function textLength(text: string): number {
 	return [...text].length;
 }
@@ -155,6 +163,16 @@ export function validateText(
 			itemIndex,
 			`${parameter} is required unless the message has an attachment`,
 			`Enter 1 to ${formatCount(MAX_TEXT_LENGTH)} characters, or add a media attachment.`,
+		);
+	}
+	const surrogate = LONE_SURROGATE.exec(text);
+	if (surrogate) {
+		const code = surrogate[0].charCodeAt(0).toString(16).toUpperCase();
+		throw invalidParameter(
+			ctx,
+			itemIndex,
+			`${parameter} contains a lone UTF-16 surrogate (U+${code}) at character ${textLength(text.slice(0, surrogate.index)) + 1}: it is not valid Unicode`,
+			'Half of an emoji or other character is missing, often because the text was cut in the middle of it. Remove the character or cut the text at another place.',
 		);
 	}
 	const length = textLength(text);

@@ -3,12 +3,28 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { settle } from '../../shared/settle';
 import type { XApi } from '../../shared/transport';
-import { getUserByUsername, isNoUserFound, lookupUsernames } from '../../shared/users';
+import type { XUser } from '../../shared/models';
+import { getAuthenticatedUser, getUserByUsername, isNoUserFound, lookupUsernames } from '../../shared/users';
 import type { UserReference } from '../../shared/validation';
 
 export interface ResolvedUser {
 	id: string;
 	username?: string;
+}
+
+/** X does not know these usernames: the error names the parameter, like the checks made before any request. */
+function unknownUsers(this: IExecuteFunctions, parameter: string, names: string[], itemIndex: number): NodeApiError {
+	const quotedNames = names.map((name) => `"${name}"`).join(', ');
+	return new NodeApiError(
+		this.getNode(),
+		{ usernames: names },
+		{
+			message: `${parameter}: X could not find the user${names.length > 1 ? 's' : ''} ${quotedNames}`,
+			description: 'Check the spelling, or enter the user ID instead.',
+			httpCode: '404',
+			itemIndex,
+		},
+	);
 }
 
 /** Turns an ID or @username into a user ID (one users lookup for usernames). */
@@ -17,12 +33,13 @@ export async function resolveUser(
 	api: XApi,
 	reference: UserReference,
 	itemIndex: number,
+	parameter: string,
 ): Promise<ResolvedUser> {
 	if (reference.kind === 'id') return { id: reference.value };
-	const user = await getUserByUsername(api, reference.value);
-	if (!user) {
-		throw new NodeOperationError(this.getNode(), `X could not find the user "@${reference.value}"`, { itemIndex });
-	}
+	const lookup = await settle(getUserByUsername(api, reference.value));
+	if (!lookup.ok && !isNoUserFound(lookup.error)) throw lookup.error;
+	const user = lookup.ok ? lookup.value : undefined;
+	if (!user) throw unknownUsers.call(this, parameter, [reference.value], itemIndex);
 	return { id: user.id, username: user.username };
 }
 
@@ -35,6 +52,7 @@ export async function resolveUserIds(
 	api: XApi,
 	references: UserReference[],
 	itemIndex: number,
+	parameter: string,
 ): Promise<string[]> {
 	const names = new Map<string, string>();
 	for (const reference of references) {
@@ -50,22 +68,31 @@ export async function resolveUserIds(
 		else if (!isNoUserFound(lookup.error)) throw lookup.error;
 	}
 	const unknown = [...names].filter(([key]) => !found.has(key)).map(([, name]) => name);
-	if (unknown.length) {
-		throw new NodeApiError(
-			this.getNode(),
-			{ usernames: unknown },
-			{
-				message: `X could not find the user${unknown.length > 1 ? 's' : ''} ${unknown.map((name) => `"${name}"`).join(', ')}`,
-				description: 'Check the spelling, or enter the user ID instead.',
-				httpCode: '404',
-				itemIndex,
-			},
-		);
-	}
+	if (unknown.length) throw unknownUsers.call(this, parameter, unknown, itemIndex);
 	const ids: string[] = [];
 	for (const reference of references) {
 		const id = reference.kind === 'id' ? reference.value : found.get(reference.value.toLowerCase());
 		if (id !== undefined && !ids.includes(id)) ids.push(id);
 	}
 	return ids;
+}
+
+// The authenticated user of each node run, by credential type: looked up once per run, not once per item.
+const authenticatedUsers = new WeakMap<object, Map<string, XUser>>();
+
+/** The authenticated user (GET /2/users/me, once per node run and credential). */
+export async function authenticatedUser(this: IExecuteFunctions, api: XApi, itemIndex: number): Promise<XUser> {
+	let perType = authenticatedUsers.get(this);
+	const cached = perType?.get(api.connection.credentialType);
+	if (cached) return cached;
+	const user = await getAuthenticatedUser(api);
+	if (!user) {
+		throw new NodeOperationError(this.getNode(), 'X did not say who the authenticated user is (GET /2/users/me)', { itemIndex });
+	}
+	if (!perType) {
+		perType = new Map();
+		authenticatedUsers.set(this, perType);
+	}
+	perType.set(api.connection.credentialType, user);
+	return user;
 }

@@ -210,6 +210,14 @@ export function present(error: XApiFailure): Presentation {
 		case 'unknown-outcome':
 			return unknownOutcome(failure);
 		case 'invalid-base-url':
+			if (failure.reason === 'insecure') {
+				return {
+					message: `The credential's API Base URL "${failure.baseUrl}" uses plain http: the X credentials would travel unencrypted`,
+					description:
+						'Use an https:// URL (https://api.x.com unless you go through a proxy). Plain http:// is accepted only for this machine: localhost, 127.0.0.0/8 and [::1], e.g. a local emulator.',
+					errorResponse: {},
+				};
+			}
 			return {
 				message: `The credential's API Base URL "${failure.baseUrl}" is not a valid http(s) URL`,
 				description: 'Use https://api.x.com unless you go through a proxy or an emulator.',

@@ -1,6 +1,11 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS, DEFAULT_TIMEOUT_SECONDS } from '../transport';
+import {
+	DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS,
+	DEFAULT_TIMEOUT_SECONDS,
+	MAX_RATE_LIMIT_WAIT_SECONDS,
+	MAX_TIMEOUT_SECONDS,
+} from '../transport';
 
 /** The credential picker of both nodes; `authentication` decides which of the two credentials is asked for. */
 export const authenticationProperty: INodeProperties = {
@@ -18,19 +23,19 @@ export const maxRateLimitWaitOption: INodeProperties = {
 	displayName: 'Max Rate-Limit Wait',
 	name: 'maxRateLimitWait',
 	type: 'number',
-	typeOptions: { minValue: 0 },
+	typeOptions: { minValue: 0, maxValue: MAX_RATE_LIMIT_WAIT_SECONDS },
 	default: DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS,
 	description:
-		'When X answers "too many requests", wait for the limit to reset if that happens within this many seconds, then retry. 0 means never wait.',
+		`When X answers "too many requests", wait for the limit to reset if that happens within this many seconds (at most ${MAX_RATE_LIMIT_WAIT_SECONDS}, one day), then retry. 0 means never wait.`,
 };
 
 export const timeoutOption: INodeProperties = {
 	displayName: 'Timeout',
 	name: 'timeout',
 	type: 'number',
-	typeOptions: { minValue: 1 },
+	typeOptions: { minValue: 1, maxValue: MAX_TIMEOUT_SECONDS },
 	default: DEFAULT_TIMEOUT_SECONDS,
-	description: 'Seconds to wait for X to answer a single request',
+	description: `Seconds to wait for X to answer a single request (at most ${MAX_TIMEOUT_SECONDS}, one hour)`,
 };
 
 /**

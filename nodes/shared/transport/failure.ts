@@ -16,6 +16,9 @@ export type ForbiddenReason =
 	| 'resource-unauthorized'
 	| 'other';
 
+/** Why an API Base URL is refused: not an http(s) URL (also when absent), or plain http to a host that is not this machine. */
+export type BaseUrlProblem = 'not-url' | 'insecure';
+
 /** An answer X gave: its status and its body without anything credential-like. */
 interface Answer {
 	status: number;
@@ -53,8 +56,8 @@ export type XFailure =
 	| { kind: 'network'; network: NetworkFailureKind; code?: string; baseUrl: string; retried: boolean }
 	/** Any other status (409, 413, a 200 with only errors of an unknown type, ...). */
 	| (Answer & { kind: 'unexpected'; title: string; detail: string })
-	/** The credential's API Base URL is not an http(s) URL: nothing was sent. */
-	| { kind: 'invalid-base-url'; baseUrl: string };
+	/** The credential's API Base URL is not an http(s) URL, or plain http to another machine: nothing was sent. */
+	| { kind: 'invalid-base-url'; baseUrl: string; reason?: BaseUrlProblem };
 
 export type XFailureKind = XFailure['kind'];
 

@@ -4,14 +4,21 @@ export type { XApi } from './client';
 export { createXApi } from './client';
 export { DEFAULT_BASE_URL } from './credentials';
 export { requiredScopes } from './classify';
-export type { ForbiddenReason, RequestLine, XFailure, XFailureKind } from './failure';
+export type { BaseUrlProblem, ForbiddenReason, RequestLine, XFailure, XFailureKind } from './failure';
 export { isXApiFailure, XApiFailure } from './failure';
 export type { NetworkFailureKind } from './network';
 export { classifyNetworkError } from './network';
 export type { DmEventPage, PageQuery } from './pages';
 export { dmEventPages, MAX_PAGE_SIZE } from './pages';
 export type { RequestLimits, RequestPolicy, RetryMode } from './policy';
-export { DEFAULT_LIMITS, DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS, DEFAULT_TIMEOUT_SECONDS } from './policy';
+export {
+	DEFAULT_LIMITS,
+	DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS,
+	DEFAULT_TIMEOUT_SECONDS,
+	MAX_RATE_LIMIT_WAIT_SECONDS,
+	MAX_TIMEOUT_SECONDS,
+	MIN_TIMEOUT_SECONDS,
+} from './policy';
 export type { RateLimitState } from './rate-limits';
 export { rateLimitResetMs, readRateLimit } from './rate-limits';
 export { xApiRequest } from './request';

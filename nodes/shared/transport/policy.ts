@@ -23,6 +23,14 @@ export type RequestLimits = Omit<RequestPolicy, 'retry'>;
 export const DEFAULT_TIMEOUT_SECONDS = 60;
 export const DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS = 60;
 
+// The bounds of the options. Timers hold at most 2^31 - 1 ms (about 24.8 days); longer ones fire at once.
+/** One millisecond: the shortest timeout that is not 0 ms ("no timeout"). */
+export const MIN_TIMEOUT_SECONDS = 0.001;
+/** One hour: far longer than X takes to answer one request or to take one 2 MB media segment. */
+export const MAX_TIMEOUT_SECONDS = 3600;
+/** One day: X's longest rate-limit window is 24 hours. */
+export const MAX_RATE_LIMIT_WAIT_SECONDS = 86400;
+
 export const DEFAULT_LIMITS: RequestLimits = {
 	timeoutMs: DEFAULT_TIMEOUT_SECONDS * 1000,
 	maxRateLimitWaitMs: DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS * 1000,

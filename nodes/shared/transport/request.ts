@@ -8,10 +8,15 @@ import { decideAfterFailure, decideAfterNetworkError } from './decide';
 import { XApiFailure } from './failure';
 import { classifyNetworkError } from './network';
 import type { RequestPolicy } from './policy';
+import { redactBody } from './redact';
 import type { Attempt } from './send';
 import { refreshToken, sendOnce } from './send';
 import type { XApiConnection, XApiRequest, XApiResponse } from './types';
 import { OAUTH2_CREDENTIAL_TYPE } from './types';
+
+function isSuccessful(answer: XApiResponse): boolean {
+	return answer.statusCode >= 200 && answer.statusCode < 300 && !isFailedLookup(answer);
+}
 
 /** classify → decide for one attempt. */
 function decide(
@@ -27,10 +32,9 @@ function decide(
 		return decideAfterNetworkError({ network: kind, code, baseUrl: credentials.baseUrl }, policy, budget);
 	}
 	const { answer } = attempt;
-	if (answer.statusCode >= 200 && answer.statusCode < 300 && !isFailedLookup(answer)) {
-		return { action: 'return', response: answer };
-	}
-	const failure = classifyAnswer(answer, {
+	if (isSuccessful(answer)) return { action: 'return', response: answer };
+	// Whatever the body says leaves the transport in the failure: without the credential's secrets.
+	const failure = classifyAnswer({ ...answer, body: redactBody(answer.body, credentials.secrets) }, {
 		request,
 		credentialType: connection.credentialType,
 		grantedScopes: credentials.grantedScopes,
@@ -48,10 +52,12 @@ export async function xApiRequest(
 	request: XApiRequest,
 	policy: RequestPolicy,
 ): Promise<XApiResponse> {
-	const credentials = await credentialInfo(connection, request);
+	let credentials = await credentialInfo(connection, request);
 	const budget: AttemptBudget = { repeated: false, refreshed: false, rateLimitWaits: 0 };
 	for (;;) {
 		const attempt = await sendOnce(connection, credentials.baseUrl, request, policy.timeoutMs);
+		// n8n may have refreshed the OAuth2 token during the request: the failure is redacted with the current secrets.
+		if ('answer' in attempt && !isSuccessful(attempt.answer)) credentials = await credentialInfo(connection, request, true);
 		const decision = decide(attempt, connection, credentials, request, policy, budget);
 		switch (decision.action) {
 			case 'return':

@@ -1,6 +1,6 @@
 // The media upload shared by the operations that send (nodes/shared/media.ts), exercised through Message → Send to
 // User: a binary property of the input item is uploaded through the v2 media endpoints (one request for images up to
-// 5 MB, initialize/append/finalize plus STATUS polling for GIFs, videos and larger files) and then sent. That each
+// 5 MB, initialize/append/finalize plus STATUS polling for GIFs and videos) and then sent. That each
 // sending operation takes an attachment is tested in its own file.
 import type { INodeParameters } from 'n8n-workflow';
 
@@ -111,11 +111,22 @@ describe('failures', () => {
 		expect(messages(emu)).toHaveLength(0);
 	});
 
-	test('an image above 5 MB goes through the chunked upload, where X applies its image limit', async () => {
+	test.each(['image/jpeg', 'image/png', 'image/webp', 'image/bmp', 'image/tiff'])(
+		'%s of 5 MB + 1 byte is refused before any request (images are at most 5 MB)',
+		async (mimeType) => {
+			const { emu } = x;
+			const { error } = await runAction({ setup: x.auth('oAuth2'), input: [fileOf(5 * MB + 1, mimeType, 'big')], parameters: sendWithFile() });
+			expect(error?.name).toBe('NodeOperationError');
+			expect(error?.message).toBe('Input Binary Field: the file is 5,242,881 bytes, more than X allows for images (5 MB = 5,242,880 bytes)');
+			expect(emu.requests()).toEqual([]);
+			expect(messages(emu)).toHaveLength(0);
+		},
+	);
+
+	test('an image of exactly 5 MB is still uploaded in one request', async () => {
 		const { emu } = x;
-		const { error } = await runAction({ setup: x.auth('oAuth2'), input: [fileOf(5 * MB + 1, 'image/jpeg', 'big.jpg')], parameters: sendWithFile() });
-		expect(apiRequests(emu).map(requestShape)).toEqual(['POST /2/media/upload/initialize']);
-		expect(error?.message).toMatch(/^X rejected the request as invalid: File size exceeds/);
-		expect(messages(emu)).toHaveLength(0);
+		const { error } = await runAction({ setup: x.auth('oAuth1'), input: [fileOf(5 * MB, 'image/png', 'max.png')], parameters: sendWithFile() });
+		expect(error).toBeUndefined();
+		expect(apiRequests(emu).map(requestShape)).toEqual(['POST /2/media/upload', 'POST /2/dm_conversations/with/:id/messages']);
 	});
 });

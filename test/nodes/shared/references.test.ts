@@ -12,7 +12,7 @@ import { XDirectMessages } from '../../../nodes/XDirectMessages/XDirectMessages.
 import { XDirectMessagesTrigger } from '../../../nodes/XDirectMessagesTrigger/XDirectMessagesTrigger.node';
 import { parseConversationLocator, parseUserLocator } from '../../../nodes/shared/locators';
 import type { UserReference } from '../../../nodes/shared/references';
-import { MAX_X_ID, X_ID } from '../../../nodes/shared/references';
+import { CONVERSATION_ID, MAX_X_ID, X_ID } from '../../../nodes/shared/references';
 
 const action = new XDirectMessages();
 const trigger = new XDirectMessagesTrigger();
@@ -198,6 +198,19 @@ const CONVERSATION_CASES: Array<[string, string, string | undefined]> = [
 	['id', '1--2', undefined],
 	['id', '1 - 2', undefined],
 	['id', '12345678901234567890-1', undefined],
+	// Every part is an X ID: at most the largest signed 64-bit integer
+	['id', `${MAX_X_ID}-1`, `${MAX_X_ID}-1`],
+	['id', `1-${MAX_X_ID}`, `1-${MAX_X_ID}`],
+	['id', MAX_X_ID, MAX_X_ID],
+	['id', '9223372036854775808-1', undefined],
+	['id', '1-9223372036854775808', undefined],
+	['id', '9999999999999999999-9999999999999999999', undefined],
+	['id', '9223372036854775808', undefined],
+	['id', '9999999999999999999', undefined],
+	['url', `https://x.com/messages/1-${MAX_X_ID}`, `1-${MAX_X_ID}`],
+	['url', `https://x.com/messages/${MAX_X_ID}?s=1`, MAX_X_ID],
+	['url', 'https://x.com/messages/1-9223372036854775808', undefined],
+	['url', 'https://x.com/messages/9999999999999999999', undefined],
 ];
 
 describe('the editor and the node accept the same users', () => {
@@ -227,6 +240,19 @@ describe('the editor and the node accept the same conversations', () => {
 test('an entry from an expression is left to the node: the editor does not check it', () => {
 	expect(editorAccepts('user', 'id', '={{ $json.id }}')).toEqual([true, true, true]);
 	expect(editorAccepts('conversation', 'url', '={{ $json.url }}')).toEqual([true, true, true]);
+});
+
+test('the conversation ID pattern accepts exactly two X IDs joined by a dash, or a group ID of 15 to 19 digits up to the int64 maximum', () => {
+	const max = BigInt(MAX_X_ID);
+	const isXId = (digits: string): boolean => /^[0-9]{1,19}$/.test(digits) && BigInt(digits) <= max;
+	const parts = ['0', '1', '944480690', '99999999999999', '100000000000000', MAX_X_ID, (max - 1n).toString(), (max + 1n).toString(), '9999999999999999999', '12345678901234567890'];
+	for (const first of parts) {
+		expect([first, CONVERSATION_ID.test(first)]).toEqual([first, first.length >= 15 && isXId(first)]);
+		for (const second of parts) {
+			const id = `${first}-${second}`;
+			expect([id, CONVERSATION_ID.test(id)]).toEqual([id, isXId(first) && isXId(second)]);
+		}
+	}
 });
 
 test('the X ID pattern accepts exactly the digit strings of at most 19 digits up to the largest signed 64-bit integer', () => {

@@ -7,10 +7,11 @@ import { attachmentProperties, optionsCollection, requestOptions, textProperty }
 import { settle } from '../../../shared/settle';
 import type { XApi } from '../../../shared/transport';
 import { isXApiFailure } from '../../../shared/transport';
-import { invalidParameter, MIN_GROUP_PARTICIPANTS, parseParticipants } from '../../../shared/validation';
+import type { UserReference } from '../../../shared/validation';
+import { invalidParameter, MAX_GROUP_PARTICIPANTS, MIN_GROUP_PARTICIPANTS, parseParticipants } from '../../../shared/validation';
 import type { ResolvedAttachment } from '../attachment';
 import { prepareAttachment, readText, resolveAttachment } from '../attachment';
-import { resolveUserIds } from '../recipients';
+import { authenticatedUser, resolveUserIds } from '../recipients';
 import { messageBody, postMessage, sendResult, sentContent } from '../send';
 
 const properties: INodeProperties[] = [
@@ -69,6 +70,27 @@ function groupOutput(
 	return { participant_ids: participantIds, reused_existing_group: reused, ...sentContent(text, attachment) };
 }
 
+/** X adds the creator to every group: the authenticated user among the participants is a mistake, caught before the send. */
+async function refuseAuthenticatedUser(
+	this: IExecuteFunctions,
+	api: XApi,
+	references: UserReference[],
+	participantIds: string[],
+	itemIndex: number,
+): Promise<void> {
+	const me = await authenticatedUser.call(this, api, itemIndex);
+	if (!participantIds.includes(me.id)) return;
+	const given = references.find((reference) =>
+		reference.kind === 'id' ? reference.value === me.id : reference.value.toLowerCase() === me.username.toLowerCase(),
+	);
+	throw invalidParameter(
+		this,
+		itemIndex,
+		`Participants: "${given?.kind === 'username' ? `@${given.value}` : me.id}" is the authenticated user (you): list only the other members`,
+		`X adds you to every group you create. A group needs ${MIN_GROUP_PARTICIPANTS} to ${MAX_GROUP_PARTICIPANTS} participants besides you.`,
+	);
+}
+
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const references = parseParticipants(this, this.getNodeParameter('participants', itemIndex, ''), itemIndex);
 	const attachment = await prepareAttachment.call(this, itemIndex);
@@ -76,7 +98,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const reuseExistingGroup = this.getNodeParameter('options.reuseExistingGroup', itemIndex, false) === true;
 
 	const api = executeApi(this, itemIndex);
-	const participantIds = await resolveUserIds.call(this, api, references, itemIndex);
+	const participantIds = await resolveUserIds.call(this, api, references, itemIndex, 'Participants');
 	if (participantIds.length < MIN_GROUP_PARTICIPANTS) {
 		throw invalidParameter(
 			this,
@@ -85,6 +107,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			`A group needs at least ${MIN_GROUP_PARTICIPANTS} participants besides you.`,
 		);
 	}
+	await refuseAuthenticatedUser.call(this, api, references, participantIds, itemIndex);
 	const resolvedAttachment = await resolveAttachment.call(this, api, attachment, itemIndex);
 	const message = messageBody(text, resolvedAttachment.mediaId);
 

@@ -60,7 +60,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		path = `/2/dm_conversations/${conversationId}/dm_events`;
 	} else if (scope === 'participant') {
 		const reference = parseUserLocator(this, this.getNodeParameter('participant', itemIndex), 'User', itemIndex);
-		const user = await resolveUser.call(this, api(), reference, itemIndex);
+		const user = await resolveUser.call(this, api(), reference, itemIndex, 'User');
 		path = `/2/dm_conversations/with/${user.id}/dm_events`;
 	} else {
 		throw invalidParameter(this, itemIndex, `Scope: unknown value "${String(scope)}"`);

@@ -30,7 +30,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const text = readText.call(this, itemIndex, attachment);
 
 	const api = executeApi(this, itemIndex);
-	const user = await resolveUser.call(this, api, recipient, itemIndex);
+	const user = await resolveUser.call(this, api, recipient, itemIndex, 'Recipient');
 	const resolvedAttachment = await resolveAttachment.call(this, api, attachment, itemIndex);
 	const path = `/2/dm_conversations/with/${user.id}/messages`;
 	const result = await postMessage.call(this, api, path, text, resolvedAttachment, itemIndex);

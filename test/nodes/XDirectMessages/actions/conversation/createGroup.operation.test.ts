@@ -20,6 +20,7 @@ import {
 	requestLine,
 	runAction,
 	useEmulator,
+	type People,
 } from '../../../../fixtures/x-node';
 
 const x = useEmulator();
@@ -64,7 +65,8 @@ describe('success', () => {
 			expect(error).toBeUndefined();
 			expect(json[0].participant_ids).toEqual([people.bob.id, people.carol.id, people.dave.id]);
 			const requests = apiRequests(emu);
-			expect(requests.map(requestLine)).toEqual(['GET /2/users/by', 'POST /2/dm_conversations']);
+			// GET /2/users/me: the authenticated user must not be among the participants (checked before the send).
+			expect(requests.map(requestLine)).toEqual(['GET /2/users/by', 'GET /2/users/me', 'POST /2/dm_conversations']);
 			expect(requests[0].query).toMatchObject({ usernames: 'bob,Dave' });
 		});
 
@@ -72,7 +74,7 @@ describe('success', () => {
 			const { people, emu } = x;
 			const { error } = await runAction({ setup: x.auth(kind), parameters: createGroup(`${people.bob.id}, ${people.carol.id}`, { text: 'No lookup' }) });
 			expect(error).toBeUndefined();
-			expect(apiRequests(emu).map(requestLine)).toEqual(['POST /2/dm_conversations']);
+			expect(apiRequests(emu).map(requestLine)).toEqual(['GET /2/users/me', 'POST /2/dm_conversations']);
 		});
 
 		test('participants from an expression array', async () => {
@@ -188,8 +190,10 @@ describe('bad input', () => {
 		['participants empty array', withParticipants('={{ [] }}'), 'Participants'],
 		['participants array with an unsafe number', withParticipants('={{ [1152921504606846976, 5] }}'), 'Participants'],
 		['participants boolean', withParticipants('={{ true }}'), 'Participants'],
+		// Added with issue 10
+		['text with a lone surrogate in a new group', (people) => createGroup(bad(`${people.bob.id},${people.carol.id}`), { text: bad('\uD800') }), 'Text'],
 	];
-	badInputTests(x, CASES, 20);
+	badInputTests(x, CASES, 21);
 });
 
 describe('failures', () => {
@@ -198,20 +202,62 @@ describe('failures', () => {
 		emu.addFault({ method: 'POST', path: '/2/dm_conversations', reset: 'before' });
 		const { error } = await runAction({ setup: x.auth('oAuth1'), parameters: createGroup(`${people.bob.id},${people.carol.id}`, { text: 'g' }) });
 		expect(error?.message).toBe('The Direct Message may or may not have been sent: the connection was reset');
-		expect(apiRequests(emu)).toHaveLength(1);
+		expect(apiRequests(emu).map(requestLine)).toEqual(['GET /2/users/me', 'POST /2/dm_conversations']);
 		expect(messages(emu)).toHaveLength(0);
 	});
 
 	test.each([
-		['one of several usernames', () => '@bob, @nobody_here, @carol', 'X could not find the user "nobody_here"'],
-		['the only username, beside an ID', () => `${x.people.bob.id}, @nobody_here`, 'X could not find the user "nobody_here"'],
-		['several usernames', () => '@bob, @nobody_a, @carol, @Nobody_B', 'X could not find the users "nobody_a", "Nobody_B"'],
-		['every username', () => '@nobody_a, @nobody_b', 'X could not find the users "nobody_a", "nobody_b"'],
+		['one of several usernames', () => '@bob, @nobody_here, @carol', 'Participants: X could not find the user "nobody_here"'],
+		['the only username, beside an ID', () => `${x.people.bob.id}, @nobody_here`, 'Participants: X could not find the user "nobody_here"'],
+		['several usernames', () => '@bob, @nobody_a, @carol, @Nobody_B', 'Participants: X could not find the users "nobody_a", "Nobody_B"'],
+		['every username', () => '@nobody_a, @nobody_b', 'Participants: X could not find the users "nobody_a", "nobody_b"'],
 	])('unknown participants (%s): one lookup, an error naming each, no group', async (_case, participants, message) => {
 		const { error } = await runAction({ setup: x.auth('oAuth2'), parameters: createGroup(participants(), { text: 'g' }) });
 		expect(error?.message).toBe(message);
 		expect(String((error as { httpCode?: string } | undefined)?.httpCode)).toBe('404');
 		expect(apiRequests(x.emu).map(requestLine)).toEqual(['GET /2/users/by']);
 		expect(groups()).toHaveLength(0);
+	});
+});
+
+describe('the authenticated user among the participants', () => {
+	test.each([
+		['by ID', (people: People) => `${people.alice.id}, ${people.bob.id}, ${people.carol.id}`, (people: People) => `"${people.alice.id}"`],
+		['by @username', () => '@bob, @Alice, @carol', () => '"@Alice"'],
+		['as the second of two', (people: People) => `${people.bob.id}, @alice`, () => '"@alice"'],
+	])('%s: refused before the send, naming the parameter; no group, no upload', async (_how, participants, named) => {
+		const { people, emu } = x;
+		for (const kind of AUTH_KINDS) {
+			emu.clearRequests();
+			const { error } = await runAction({
+				setup: x.auth(kind),
+				input: [fileOf(1024, 'image/png', 'p.png')],
+				parameters: createGroup(participants(people), { attachmentType: 'binary', binaryPropertyName: 'data' }),
+			});
+			expect(error?.name).toBe('NodeOperationError');
+			expect(error?.message).toBe(`Participants: ${named(people)} is the authenticated user (you): list only the other members`);
+			expect(error?.description).toBe('X adds you to every group you create. A group needs 2 to 49 participants besides you.');
+			expect(apiRequests(emu).every((request) => request.method === 'GET')).toBe(true);
+			expect(apiRequests(emu).map(requestLine)).toContain('GET /2/users/me');
+		}
+		expect(groups()).toHaveLength(0);
+		expect(messages(x.emu)).toHaveLength(0);
+	});
+
+	test('the authenticated user is looked up once per run, not once per item', async () => {
+		const { people, emu } = x;
+		const { error, json } = await runAction({
+			setup: x.auth('oAuth2'),
+			input: [{ json: { n: 1 } }, { json: { n: 2 } }, { json: { n: 3 } }],
+			parameters: createGroup(`${people.bob.id}, ${people.carol.id}`, { text: '={{ "Group " + $json.n }}' }),
+		});
+		expect(error).toBeUndefined();
+		expect(json).toHaveLength(3);
+		expect(apiRequests(emu).map(requestLine)).toEqual([
+			'GET /2/users/me',
+			'POST /2/dm_conversations',
+			'POST /2/dm_conversations',
+			'POST /2/dm_conversations',
+		]);
 	});
 });

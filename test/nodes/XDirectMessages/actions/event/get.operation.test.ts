@@ -48,6 +48,11 @@ describe('failures', () => {
 		});
 	});
 
+	test('the description of a malformed event ID reads "An event ID is ..."', async () => {
+		const { error } = await runAction({ setup: x.auth('oAuth2'), parameters: getEvent(bad('latest')) });
+		expect(error?.description).toBe('An event ID is a string of 1 to 19 digits, e.g. "1582103724607971328".');
+	});
+
 	test('a GET whose connection is reset is repeated once', async () => {
 		const { people, emu } = x;
 		const sent = emu.sendAs(people.bob.id, { to: people.alice.id, text: 'hi' });

@@ -144,4 +144,9 @@ describe('failures', () => {
 		expect(error?.message).toBe("Your X developer app's access level does not include this endpoint");
 		expect(error?.description).toContain('Appropriate Level of API Access');
 	});
+	test('an unknown username as the participant: the error names the parameter', async () => {
+		const { error } = await runAction({ setup: x.auth('oAuth1'), parameters: getMany({ scope: 'participant', participant: rl('username', 'nobody_here') }) });
+		expect(error?.message).toBe('User: X could not find the user "nobody_here"');
+		expect(apiRequests(x.emu).map((request) => `${request.method} ${request.path}`)).toEqual(['GET /2/users/by/username/nobody_here']);
+	});
 });

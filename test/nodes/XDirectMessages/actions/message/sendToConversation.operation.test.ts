@@ -109,8 +109,14 @@ describe('bad input', () => {
 		['conversation unknown mode', toConversation('name', 'friends'), 'Conversation'],
 		// Options
 		['timeout negative', inConversation({ options: { timeout: bad(-5) } }), 'Timeout'],
+		// Added with issue 10: conversation IDs whose parts do not fit X's 64-bit IDs, broken text
+		['conversation first part above int64', toConversation('id', '9223372036854775808-1'), 'Conversation'],
+		['conversation second part above int64', toConversation('id', '1-9999999999999999999'), 'Conversation'],
+		['conversation group ID above int64', toConversation('id', '9223372036854775808'), 'Conversation'],
+		['conversation URL with a part above int64', toConversation('url', 'https://x.com/messages/1-9223372036854775808'), 'Conversation'],
+		['text with a lone surrogate in a conversation', inConversation({ text: bad('\uDC00') }), 'Text'],
 	];
-	badInputTests(x, CASES, 25);
+	badInputTests(x, CASES, 30);
 });
 
 describe('failures', () => {

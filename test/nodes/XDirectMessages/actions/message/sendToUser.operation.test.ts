@@ -188,8 +188,19 @@ describe('bad input', () => {
 		['binary GIF over 15 MB', toBob(withBinary()), 'Input Binary Field', fileItem('image/gif', 15 * 1024 * 1024 + 1)],
 		// Options
 		['max rate-limit wait negative', toBob({ options: { maxRateLimitWait: bad(-1) } }), 'Max Rate-Limit Wait'],
+		// Added with issue 10: inputs that used to reach X
+		['binary PNG of 5 MB + 1 byte', toBob(withBinary()), 'Input Binary Field', fileItem('image/png', 5 * 1024 * 1024 + 1)],
+		['binary WEBP of 5 MB + 1 byte', toBob(withBinary()), 'Input Binary Field', fileItem('image/webp', 5 * 1024 * 1024 + 1)],
+		['text with a lone high surrogate', toBob({ text: bad('half an emoji: \uD83D!') }), 'Text'],
+		['text with a lone low surrogate', toBob({ text: bad('\uDE00 at the start') }), 'Text'],
+		['text cut inside an emoji', toBob({ text: bad('ok 😀'.slice(0, 4)) }), 'Text'],
+		['timeout above the timer limit', toBob({ options: { timeout: bad(2147484) } }), 'Timeout'],
+		['timeout above one hour', toBob({ options: { timeout: bad(3601) } }), 'Timeout'],
+		['timeout of a billionth of a second', toBob({ options: { timeout: bad(1e-9) } }), 'Timeout'],
+		['timeout below one millisecond', toBob({ options: { timeout: bad(0.0004) } }), 'Timeout'],
+		['max rate-limit wait above one day', toBob({ options: { maxRateLimitWait: bad(86401) } }), 'Max Rate-Limit Wait'],
 	];
-	badInputTests(x, CASES, 66);
+	badInputTests(x, CASES, 76);
 });
 
 describe('failures', () => {
@@ -229,10 +240,26 @@ describe('failures', () => {
 		expect(error?.message).toBe('The recipient does not accept Direct Messages from you');
 	});
 
-	test('unknown username', async () => {
+	test('unknown username: the error names the parameter', async () => {
 		const { error } = await runAction({ setup: x.auth('oAuth2'), parameters: { ...sendToBob(), recipient: rl('username', 'nobody_here') } });
-		expect(error?.message).toBe('X could not find the user "nobody_here"');
+		expect(error?.message).toBe('Recipient: X could not find the user "nobody_here"');
+		expect(error?.description).toBe('Check the spelling, or enter the user ID instead.');
+		expect(String((error as { httpCode?: string } | undefined)?.httpCode)).toBe('404');
 		expect(apiRequests(x.emu).map((request) => request.method)).toEqual(['GET']);
+	});
+
+	test.each([
+		['a user ID', { recipient: rl('id', bad('abc')) }, 'A user ID is a string of 1 to 19 digits'],
+		['a media ID', withMediaId('media'), 'A media ID is a string of 1 to 19 digits'],
+	])('the description of a malformed ID reads "%s is ..."', async (_what, extra, description) => {
+		const { error } = await runAction({ setup: x.auth('oAuth2'), parameters: sendToBob(extra) });
+		expect(error?.description).toContain(description);
+	});
+
+	test('a lone surrogate is reported with its position and nothing is sent', async () => {
+		const { error } = await runAction({ setup: x.auth('oAuth2'), parameters: sendToBob({ text: bad('abc\uD83D') }) });
+		expect(error?.message).toBe('Text contains a lone UTF-16 surrogate (U+D83D) at character 4: it is not valid Unicode');
+		expect(x.emu.requests()).toEqual([]);
 	});
 
 	test('media X refuses to attach to a DM', async () => {
