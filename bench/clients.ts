@@ -5,7 +5,8 @@
 // - n8n-http: n8n-core's httpRequest helper alone (what the node's requests cost before any node or engine code)
 // Each client's library is required inside its factory, so a worker loads only what its own client needs.
 import http from 'node:http';
-import type { IDataObject, INode } from 'n8n-workflow';
+import type { IDataObject, INode, INodeExecutionData, INodeParameters, Workflow } from 'n8n-workflow';
+import type { XDmEvent, XDmEventsMeta, XIncludes } from './emulator';
 import type { CredentialSetup, CredentialsByType, LoadedPackage } from './harness';
 
 const PAGE_SIZE = 100;
@@ -47,11 +48,11 @@ export interface Client {
 
 export type ClientKind = 'node' | 'undici' | 'twitter' | 'n8n-http';
 
-/** A page of GET /2/dm_events as the clients read it. */
+/** A page of GET /2/dm_events (X's Get2DmEventsResponse). */
 interface EventsPage {
-	data?: Array<{ id: string }>;
-	includes?: IDataObject;
-	meta?: { next_token?: string };
+	data?: XDmEvent[];
+	includes?: XIncludes;
+	meta?: XDmEventsMeta;
 }
 
 function bearer(token: string | undefined): Record<string, string> {
@@ -69,8 +70,8 @@ function setupOf({ setup }: Auth): CredentialSetup {
  * event and every page's includes. `fetchPage(paginationToken)` returns the page body.
  */
 async function collectPages(fetchPage: (nextToken: string | undefined) => Promise<EventsPage>): Promise<ListResult> {
-	const events: Array<{ id: string }> = [];
-	const includes: IDataObject[] = [];
+	const events: XDmEvent[] = [];
+	const includes: XIncludes[] = [];
 	let nextToken: string | undefined;
 	do {
 		const body = await fetchPage(nextToken);
@@ -83,11 +84,11 @@ async function collectPages(fetchPage: (nextToken: string | undefined) => Promis
 
 function createNodeClient({ packageDir }: WorkerConfig): Client {
 	const { actionNode, rl, NODE_NAME, loadPackage, runWorkflow, poll, TRIGGER_NODE_TYPE } = require('./harness') as typeof import('./harness');
-	const triggers = new Map<string, { node: INode; credentials: CredentialsByType; workflow: object | undefined }>();
+	const triggers = new Map<string, { node: INode; credentials: CredentialsByType; workflow: Workflow | undefined }>();
 	let loader: LoadedPackage;
 
 	/** One execution of the action node through WorkflowExecute; returns the node's output json. */
-	async function runAction(setup: CredentialSetup, parameters: IDataObject, input?: Array<{ json: IDataObject }>): Promise<IDataObject[]> {
+	async function runAction(setup: CredentialSetup, parameters: INodeParameters, input?: INodeExecutionData[]): Promise<IDataObject[]> {
 		const node = actionNode(parameters, setup);
 		const { error, outputOf } = await runWorkflow({ loader, nodes: [node], credentials: setup.credentials, input });
 		if (error) throw error;

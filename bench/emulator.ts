@@ -1,2 +1,2 @@
 // The emulator as the bench uses it: the x-dm-emulator package's public API.
-export { startEmulator, type Emulator } from 'x-dm-emulator';
+export * from 'x-dm-emulator';

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 
-import { startEmulator, type Emulator } from './emulator';
+import { startEmulator, type Emulator, type RequestLogEntry } from './emulator';
 import { shutdown, harnessUserFolder } from './harness';
 import { seedLists, seedSend, seedTriggers, deliver, LIST_SIZES, type Account, type ListSize } from './seed';
 import { createSnapshot, removeSnapshot } from './snapshot';
@@ -52,14 +52,6 @@ interface Options {
 	strict: boolean;
 }
 
-/** An entry of the emulator's request log, as far as the bench reads it. */
-interface LoggedRequest {
-	method: string;
-	path: string;
-	status: number;
-	query: Query;
-}
-
 interface Context {
 	emu: Emulator;
 	reps: number;
@@ -95,7 +87,7 @@ function rotate<T>(list: T[], by: number): T[] {
 	return [...list.slice(shift), ...list.slice(0, shift)];
 }
 
-function expectFloor(condition: boolean, message: string, log?: LoggedRequest[]): void {
+function expectFloor(condition: boolean, message: string, log?: RequestLogEntry[]): void {
 	if (condition) return;
 	const detail = log ? `\n  requests: ${log.map((entry) => `${entry.method} ${entry.path} ${entry.status}`).join(', ')}` : '';
 	throw new FloorError(`${message}${detail}`);
@@ -106,8 +98,6 @@ function withoutPaging(query: Query): Query {
 	delete rest.pagination_token;
 	return rest;
 }
-
-const requestLog = (emu: Emulator): LoggedRequest[] => emu.requests();
 
 /** The started worker of `kind` (every scenario starts the ones it calls). */
 function workerOf(workers: Workers, kind: ClientKind): Worker {
@@ -148,7 +138,7 @@ async function probeListQuery(ctx: Context): Promise<Query> {
 	try {
 		ctx.emu.clearRequests();
 		await worker.call('listAll', listArgs('node', listsOf(ctx)[LIST_SIZES[0]]));
-		const [first] = requestLog(ctx.emu);
+		const [first] = ctx.emu.requests();
 		const query = withoutPaging(first.query);
 		delete query.max_results;
 		return query;
@@ -157,7 +147,7 @@ async function probeListQuery(ctx: Context): Promise<Query> {
 	}
 }
 
-function checkListRequests(ctx: Context, kind: ClientKind, size: ListSize, value: ListResult, log: LoggedRequest[]): number {
+function checkListRequests(ctx: Context, kind: ClientKind, size: ListSize, value: ListResult, log: RequestLogEntry[]): number {
 	const expected = Math.ceil(size / PAGE_SIZE);
 	const label = `list-all ${size} (${kind})`;
 	expectFloor(value.count === size, `${label}: got ${value.count} events, expected ${size}`);
@@ -196,7 +186,7 @@ async function measureListRepetition(ctx: Context, size: ListSize, rep: number, 
 			for (const kind of rotate(LIST_CLIENTS, rep * rounds + round)) {
 				ctx.emu.clearRequests();
 				const { value, ms, cpuMs } = await workerOf(workers, kind).call<ListResult>('listAll', listArgs(kind, account, ctx.listQuery));
-				perClient[kind].requests.push(checkListRequests(ctx, kind, size, value, requestLog(ctx.emu)));
+				perClient[kind].requests.push(checkListRequests(ctx, kind, size, value, ctx.emu.requests()));
 				perClient[kind].ms.push(ms);
 				perClient[kind].cpu.push(cpuMs);
 				perClient[kind].lastId.push(value.lastId);
@@ -206,7 +196,7 @@ async function measureListRepetition(ctx: Context, size: ListSize, rep: number, 
 		for (const kind of rep < MEMORY_REPS ? LIST_CLIENTS : []) {
 			ctx.emu.clearRequests();
 			const { value, memory } = await workerOf(workers, kind).call<ListResult>('listAll', listArgs(kind, account, ctx.listQuery), { memory: true });
-			checkListRequests(ctx, kind, size, value, requestLog(ctx.emu));
+			checkListRequests(ctx, kind, size, value, ctx.emu.requests());
 			perClient[kind].heap.push(memory.peakHeapUsedDelta);
 			perClient[kind].rss.push(memory.peakRssDelta);
 		}
@@ -284,7 +274,7 @@ async function sendScenario(ctx: Context): Promise<Section> {
 				for (const kind of rotate(kinds, rep * SEND_ROUNDS + round)) {
 					ctx.emu.clearRequests();
 					const { value, ms, cpuMs } = await workerOf(workers, kind).call<Count>('send', argsFor(kind, SEND_COUNT));
-					const log = requestLog(ctx.emu);
+					const log = ctx.emu.requests();
 					const label = `send ${SEND_COUNT} (${kind})`;
 					expectFloor(value.count === SEND_COUNT, `${label}: ${value.count} messages confirmed`);
 					expectFloor(log.length === SEND_COUNT, `${label}: ${log.length} requests, expected exactly ${SEND_COUNT} POSTs`);
@@ -333,7 +323,7 @@ interface PollOutcome {
 async function pollAndReplay(ctx: Context, node: Worker, undici: Worker, name: string, token: string): Promise<PollOutcome> {
 	ctx.emu.clearRequests();
 	const polled = await node.call<Count>('triggerPoll', { name });
-	const log = requestLog(ctx.emu);
+	const log = ctx.emu.requests();
 	const replayed = await undici.call<Count>('replay', { token, requests: log });
 	expectFloor(
 		log.every((entry) => entry.method === 'GET' && entry.path === '/2/dm_events' && entry.status === 200),

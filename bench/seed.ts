@@ -1,7 +1,7 @@
 // The bench's worlds on the emulator. Each scenario starts from emu.reset() with only its own accounts, so that the
 // server's per-request work (it scans the stored events) is not inflated by other scenarios' data.
 import { credentialSetup, type CredentialSetup } from './harness';
-import type { Emulator } from './emulator';
+import type { Emulator, EmulatorUser, RateLimitProfile } from './emulator';
 
 export const LIST_SIZES = [1000, 10000] as const;
 export type ListSize = (typeof LIST_SIZES)[number];
@@ -9,37 +9,32 @@ const TRIGGER_HISTORY = 150;
 const TRIGGER_DEEP_HISTORY = 10000;
 const TOKEN_LIFETIME_SECONDS = 30 * 24 * 3600;
 // 'launch' numbers, with the DM POST and list buckets raised so that every repetition fits in one window.
-export const RATE_LIMITS = {
+export const RATE_LIMITS: RateLimitProfile = {
 	base: 'launch',
 	dmPost: { user15: 1e9, user24: 1e9, app24: 1e9, dayHeaders: true },
 	dmList: { user15: 1e9 },
 };
 
-export interface User {
-	id: string;
-	username: string;
-}
-
 /** A user with an OAuth2 token, as the node's credential data (setup) and as a bare bearer token. */
 export interface Account {
-	user: User;
+	user: EmulatorUser;
 	setup: CredentialSetup;
 	token: string;
 }
 
 function tokenOf(setup: CredentialSetup): string {
-	const token = setup.credentials[setup.type].oauthTokenData?.access_token;
+	const token = setup.tokenData.access_token;
 	if (typeof token !== 'string') throw new Error(`no OAuth2 access token in the ${setup.type} credential`);
 	return token;
 }
 
 function account(emu: Emulator, username: string): Account {
-	const user: User = emu.addUser({ username, name: username });
+	const user = emu.addUser({ username, name: username });
 	const setup = credentialSetup(emu, user, 'oAuth2', { expiresIn: TOKEN_LIFETIME_SECONDS });
 	return { user, setup, token: tokenOf(setup) };
 }
 
-function freshWorld(emu: Emulator): User[] {
+function freshWorld(emu: Emulator): EmulatorUser[] {
 	emu.reset();
 	emu.setRateLimitProfile(RATE_LIMITS);
 	return ['ana', 'ben', 'cleo', 'dan'].map((username) => emu.addUser({ username, name: username }));
@@ -49,7 +44,7 @@ function freshWorld(emu: Emulator): User[] {
  * A conversation mix like a real inbox: four partners, messages both ways, and every 20th message linking a post
  * (so that referenced_tweets and includes.tweets have work to do).
  */
-function fillInbox(emu: Emulator, owner: User, partners: User[], count: number): void {
+function fillInbox(emu: Emulator, owner: EmulatorUser, partners: EmulatorUser[], count: number): void {
 	for (let index = 0; index < count; index++) {
 		const partner = partners[index % partners.length];
 		const link = index % 20 === 0 ? ` see https://x.com/${partner.username}/status/${1700000000000000000n + BigInt(index)}` : '';
@@ -70,13 +65,13 @@ export function seedLists(emu: Emulator): Record<ListSize, Account> {
 	return lists;
 }
 
-export function seedSend(emu: Emulator): { sender: Account; recipient: User } {
+export function seedSend(emu: Emulator): { sender: Account; recipient: EmulatorUser } {
 	freshWorld(emu);
 	return { sender: account(emu, 'sender'), recipient: emu.addUser({ username: 'recipient', name: 'Recipient' }) };
 }
 
 /** `recent`: a short history; `deep`: 10k events behind the cursor. */
-export function seedTriggers(emu: Emulator): { partners: User[]; recent: Account; deep: Account } {
+export function seedTriggers(emu: Emulator): { partners: EmulatorUser[]; recent: Account; deep: Account } {
 	const partners = freshWorld(emu);
 	const recent = account(emu, 'watcher');
 	fillInbox(emu, recent.user, partners, TRIGGER_HISTORY);
@@ -86,7 +81,7 @@ export function seedTriggers(emu: Emulator): { partners: User[]; recent: Account
 }
 
 /** `count` new inbound messages for a trigger account (the partners take turns). */
-export function deliver(emu: Emulator, owner: User, partners: User[], count: number, round: number): void {
+export function deliver(emu: Emulator, owner: EmulatorUser, partners: EmulatorUser[], count: number, round: number): void {
 	for (let index = 0; index < count; index++) {
 		const partner = partners[index % partners.length];
 		emu.sendAs(partner.id, { to: owner.id, text: `round ${round} message ${index}` });

@@ -10,7 +10,7 @@ import { OWNER, n8nEnv, startN8n, RestClient, type N8nServer } from './lib/n8n';
 import { startDemoEmulator, demoCredentials, oauthCallbackUrls, CREDENTIAL_NAMES } from './lib/demo';
 import { loadExamples, activeExamples } from './lib/examples';
 import { importCredentials, importWorkflows, publishWorkflow } from './lib/setup';
-import type { Emulator } from './lib/emulator';
+import type { DemoInfo, Emulator } from './lib/emulator';
 
 const DEFAULT_N8N_PORT = 5678;
 const DEFAULT_EMULATOR_PORT = 8787;
@@ -41,8 +41,8 @@ function portFromEnv(name: string, fallback: number): number {
 	return Number.isInteger(value) && value > 0 ? value : fallback;
 }
 
-function banner({ n8nUrl, emu, logFile }: { n8nUrl: string; emu: Emulator; logFile: string }): string {
-	const { users } = emu.demo;
+function banner({ n8nUrl, emu, demo, logFile }: { n8nUrl: string; emu: Emulator; demo: DemoInfo; logFile: string }): string {
+	const { users } = demo;
 	const sendAsBob = `curl -X POST -H 'content-type: application/json' -d '{"userId":"${users.bob.id}","to":"${users.alice.id}","text":"Hello Alice"}' ${emu.url}/_emulator/sendAs`;
 	return [
 		'',
@@ -104,7 +104,7 @@ async function main(): Promise<void> {
 	const callbacks = oauthCallbackUrls(n8nUrl);
 
 	step(`Starting the X API emulator with demo data on port ${emulatorPort}`);
-	const { emu, tokens } = await startDemoEmulator({ port: emulatorPort, redirectUris: [callbacks.oauth2] });
+	const { emu, demo, tokens } = await startDemoEmulator({ port: emulatorPort, redirectUris: [callbacks.oauth2] });
 	const env = n8nEnv({ userFolder, port: n8nPort, brokerPort });
 
 	let n8n: N8nServer | undefined;
@@ -142,7 +142,7 @@ async function main(): Promise<void> {
 		const rest = new RestClient(n8n.probeUrl);
 		if (await rest.setupOwner()) step(`Created the owner account ${OWNER.email}`);
 		step(`Ready in ${elapsed()}`);
-		console.log(banner({ n8nUrl, emu, logFile }));
+		console.log(banner({ n8nUrl, emu, demo, logFile }));
 	} catch (error) {
 		console.error(`\nnpm start failed: ${error.message}`);
 		await shutdown(1);

@@ -1,7 +1,7 @@
 // The demo world n8n talks to: the emulator's demo seed plus fixed OAuth 2.0 tokens, and the n8n credentials for it.
 // The emulator is in-memory, so every start recreates the same users, apps and tokens; the credentials stored in n8n
 // (re-imported on each start) therefore keep working across restarts.
-import { startEmulator, type Emulator } from './emulator';
+import { startEmulator, type DemoInfo, type Emulator, type XOAuth2TokenResponse } from './emulator';
 
 // Fixed ids so the example workflows can reference the credentials; keyed by credential type.
 export const CREDENTIAL_IDS = Object.freeze({
@@ -22,39 +22,50 @@ const TOKEN_LIFETIME_S = 365 * 24 * 3600;
 
 type DemoUserKey = keyof typeof FIXED_OAUTH2_TOKENS;
 
-/** The token response the emulator issues (what n8n stores as oauthTokenData). */
-export interface OAuth2TokenData {
-	access_token: string;
-	refresh_token: string;
-	[field: string]: unknown;
+/** A demo user's OAuth 2.0 token response (what n8n stores as oauthTokenData); the demo scopes include offline.access. */
+export type DemoOAuth2Token = XOAuth2TokenResponse & { refresh_token: string };
+
+export type DemoTokens = Record<DemoUserKey, DemoOAuth2Token>;
+
+/** The emulator's demo world (users, group conversation, OAuth client and app); only an emulator seeded with 'demo' has one. */
+export function demoOf(emu: Emulator): DemoInfo {
+	const { demo } = emu;
+	if (!demo) throw new Error(`The emulator at ${emu.url} has no demo data: start it with seed: 'demo'.`);
+	return demo;
 }
 
-export type DemoTokens = Record<DemoUserKey, OAuth2TokenData>;
-
-/** OAuth 2.0 tokens for a demo user with fixed values; returns the token response n8n stores as oauthTokenData. */
-function issueFixedOAuth2Token(emu: Emulator, userKey: DemoUserKey): OAuth2TokenData {
-	const { demo } = emu;
+/** OAuth 2.0 tokens for a demo user with fixed values. */
+function issueFixedOAuth2Token(emu: Emulator, demo: DemoInfo, userKey: DemoUserKey): DemoOAuth2Token {
 	const fixed = FIXED_OAUTH2_TOKENS[userKey];
-	return emu.issueOAuth2Token({
+	const token = emu.issueOAuth2Token({
 		userId: demo.users[userKey].id,
 		clientId: demo.oauth2Client.clientId,
-		scopes: demo.scopes,
+		scopes: [...demo.scopes],
 		expiresIn: TOKEN_LIFETIME_S,
 		accessToken: fixed.access,
 		refreshToken: fixed.refresh,
 	});
+	const { refresh_token: refreshToken } = token;
+	if (!refreshToken) throw new Error(`The emulator issued no refresh token for the demo user ${userKey} (scopes: ${token.scope}).`);
+	return { ...token, refresh_token: refreshToken };
 }
 
 /**
  * Starts the emulator with the demo seed, pins alice's and bob's OAuth 2.0 tokens and registers `redirectUris`
  * (n8n's OAuth callbacks) on the demo OAuth 2.0 client so the credential's "Connect" button works.
  */
-export async function startDemoEmulator({ port = 0, redirectUris = [] }: { port?: number; redirectUris?: string[] } = {}): Promise<{ emu: Emulator; tokens: DemoTokens }> {
+export async function startDemoEmulator({ port = 0, redirectUris = [] }: { port?: number; redirectUris?: string[] } = {}): Promise<{ emu: Emulator; demo: DemoInfo; tokens: DemoTokens }> {
 	const emu = await startEmulator({ port, seed: 'demo' });
-	const tokens = { alice: issueFixedOAuth2Token(emu, 'alice'), bob: issueFixedOAuth2Token(emu, 'bob') };
-	const client = emu.demo.oauth2Client;
-	emu.registerOAuth2Client({ ...client, redirectUris: [...new Set([...client.redirectUris, ...redirectUris])] });
-	return { emu, tokens };
+	try {
+		const demo = demoOf(emu);
+		const tokens = { alice: issueFixedOAuth2Token(emu, demo, 'alice'), bob: issueFixedOAuth2Token(emu, demo, 'bob') };
+		const client = demo.oauth2Client;
+		emu.registerOAuth2Client({ ...client, redirectUris: [...new Set([...client.redirectUris, ...redirectUris])] });
+		return { emu, demo, tokens };
+	} catch (error) {
+		await emu.close();
+		throw error;
+	}
 }
 
 /** n8n's OAuth callback URLs for an instance base URL (what the emulator must accept as redirect URIs). */
@@ -71,7 +82,7 @@ export interface CredentialImport {
 
 /** The credentials file for `n8n import:credentials`: alice on OAuth 2.0 and OAuth 1.0a, both pointed at the emulator. */
 export function demoCredentials(emu: Emulator, tokens: DemoTokens): CredentialImport[] {
-	const { demo } = emu;
+	const demo = demoOf(emu);
 	const alice = demo.users.alice;
 	const oauth1Tokens = demo.tokens.alice.oauth1;
 	return [

@@ -8,13 +8,15 @@ import { installPackageIntoN8n } from './runtime';
 import { n8nEnv, n8nCli, startN8n, RestClient, executionsOf, type N8nServer, type StoredExecution } from './n8n';
 import { startDemoEmulator, demoCredentials, oauthCallbackUrls, type DemoTokens } from './demo';
 import { importCredentials, importWorkflows, publishWorkflow } from './setup';
-import type { Emulator } from './emulator';
+import type { DemoInfo, Emulator } from './emulator';
 import type { Workflow } from './examples';
 
 export interface Instance {
 	userFolder: string;
 	env: Env;
 	emu: Emulator;
+	/** The emulator's demo world (users, group conversation, OAuth client). */
+	demo: DemoInfo;
 	tokens: DemoTokens;
 	instanceUrl: string;
 	server: N8nServer | undefined;
@@ -44,13 +46,14 @@ export async function createInstance({ name, tarball, workflows = [], publish = 
 	const port = await freePort(0);
 	const brokerPort = await freePort(0);
 	const instanceUrl = `http://localhost:${port}`;
-	const { emu, tokens } = await startDemoEmulator({ port: 0, redirectUris: [oauthCallbackUrls(instanceUrl).oauth2] });
+	const { emu, demo, tokens } = await startDemoEmulator({ port: 0, redirectUris: [oauthCallbackUrls(instanceUrl).oauth2] });
 	const env = n8nEnv({ userFolder, port, brokerPort });
 
 	const instance: Instance = {
 		userFolder,
 		env,
 		emu,
+		demo,
 		tokens,
 		instanceUrl,
 		server: undefined,

@@ -10,7 +10,7 @@ import { launchBrowser, type Browser, type Page, type Locator, type PageElement 
 import { OWNER } from '../lib/n8n';
 import { CREDENTIAL_NAMES, type DemoTokens } from '../lib/demo';
 import { e2eRun, log } from '../lib/run';
-import { eventsOf, requestsOf, demoUsersOf, type Emulator, type EmulatorEvent, type DemoUser } from '../lib/emulator';
+import type { DemoInfo, DmEventRecord, Emulator } from '../lib/emulator';
 
 // The functions handed to the page ($$eval, waitForFunction) run inside Chromium, where these exist.
 declare const document: {
@@ -35,7 +35,7 @@ interface Suite {
 	instance: Instance;
 	emu: Emulator;
 	tokens: DemoTokens;
-	users: Record<string, DemoUser>;
+	users: DemoInfo['users'];
 	browser: Browser;
 	page: Page;
 	url: string;
@@ -89,17 +89,17 @@ async function freshPage(context: Suite): Promise<Page> {
 }
 
 /** Runs the send-DM example with the editor's "Execute workflow" button; returns the one new emulator event. */
-async function runSendDmFromEditor(context: Suite): Promise<{ page: Page; event: EmulatorEvent; output: Locator }> {
+async function runSendDmFromEditor(context: Suite): Promise<{ page: Page; event: DmEventRecord; output: Locator }> {
 	const { emu, users, url } = context;
 	const page = await freshPage(context);
-	const known = new Set(eventsOf(emu).map((event) => event.id));
+	const known = new Set(emu.events().map((event) => event.id));
 	await openWorkflow(page, url, SEND_DM_WORKFLOW_ID);
 	await page.click(byTestId('execute-workflow-button'));
 	const sendNode = page.locator(`${byTestId('canvas-node')}[data-node-name="${SEND_NODE_NAME}"]`);
 	await sendNode.locator(byTestId('canvas-node-status-success')).waitFor();
 	await screenshot(page, '07-send-dm-executed');
 
-	const created = eventsOf(emu).filter((event) => !known.has(event.id));
+	const created = emu.events().filter((event) => !known.has(event.id));
 	assert.equal(created.length, 1, 'exactly one DM sent');
 	const [event] = created;
 	assert.equal(event.sender_id, users.alice.id);
@@ -133,7 +133,7 @@ describe('browser', () => {
 			throw error;
 		}
 		const page = await browser.context.newPage();
-		suite = { instance, emu: instance.emu, tokens: instance.tokens, users: demoUsersOf(instance.emu), browser, page, url: instance.instanceUrl };
+		suite = { instance, emu: instance.emu, tokens: instance.tokens, users: instance.demo.users, browser, page, url: instance.instanceUrl };
 	}, SETUP_TIMEOUT_MS);
 
 	afterAll(async () => {
@@ -221,7 +221,7 @@ describe('browser', () => {
 
 	test('the OAuth2 credential reconnects through the emulator\'s consent page (PKCE) and the new token works', async () => {
 		const suiteContext = context();
-		const { browser, emu, url, tokens } = suiteContext;
+		const { browser, emu, url, tokens, instance: { demo } } = suiteContext;
 		const page = await freshPage(suiteContext);
 		await page.goto(`${url}/home/credentials`);
 		await page.getByText(CREDENTIAL_NAMES.xDmOAuth2Api, { exact: true }).click();
@@ -235,24 +235,26 @@ describe('browser', () => {
 		const authorizeUrl = new URL(consent.url());
 		assert.equal(`${authorizeUrl.origin}${authorizeUrl.pathname}`, `${emu.url}/i/oauth2/authorize`);
 		assert.equal(authorizeUrl.searchParams.get('code_challenge_method'), 'S256');
-		assert.equal(authorizeUrl.searchParams.get('client_id'), emu.demo.oauth2Client.clientId);
+		assert.equal(authorizeUrl.searchParams.get('client_id'), demo.oauth2Client.clientId);
 		assert.equal(authorizeUrl.searchParams.get('redirect_uri'), `${url}/rest/oauth2-credential/callback`);
-		assert.deepEqual((authorizeUrl.searchParams.get('scope') ?? '').split(' ').sort(), [...emu.demo.scopes].sort());
+		assert.deepEqual((authorizeUrl.searchParams.get('scope') ?? '').split(' ').sort(), [...demo.scopes].sort());
 		await screenshot(consent, '09-oauth2-consent');
 		const consentClosed = consent.waitForEvent('close');
 		await consent.getByRole('button', { name: 'Authorize app' }).click();
 		await consentClosed;
 
-		const exchange = requestsOf(emu).find((request) => request.method === 'POST' && request.path === '/2/oauth2/token');
+		const exchange = emu.requests().find((request) => request.method === 'POST' && request.path === '/2/oauth2/token');
 		assert.ok(exchange, 'n8n exchanged the code at the emulator');
-		assert.equal(exchange.body.grant_type, 'authorization_code');
+		const exchangeBody = exchange.body;
+		assert.ok(typeof exchangeBody === 'object' && exchangeBody !== null && 'grant_type' in exchangeBody, `the token request has a form body: ${JSON.stringify(exchangeBody)}`);
+		assert.equal(exchangeBody.grant_type, 'authorization_code');
 		assert.equal(exchange.status, 200);
 		await page.locator(byTestId('oauth-connect-success-banner')).waitFor();
 		await page.click(byTestId('credential-save-button'));
 		await screenshot(page, '10-oauth2-reconnected');
 
 		// Revoking the imported token family leaves only the token from the reconnect.
-		const { clientId, clientSecret } = emu.demo.oauth2Client;
+		const { clientId, clientSecret } = demo.oauth2Client;
 		const revoke = await fetch(`${emu.url}/2/oauth2/revoke`, {
 			method: 'POST',
 			headers: { authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
@@ -262,6 +264,6 @@ describe('browser', () => {
 
 		const { event } = await runSendDmFromEditor(suiteContext);
 		assert.equal(event.sender_id, suiteContext.users.alice.id);
-		assert.ok(!requestsOf(emu).some((request) => request.status === 401), 'no request was refused');
+		assert.ok(!emu.requests().some((request) => request.status === 401), 'no request was refused');
 	}, TEST_TIMEOUT_MS);
 });

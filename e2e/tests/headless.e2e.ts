@@ -9,7 +9,7 @@ import { loadExamples, exampleByFile, type Workflow } from '../lib/examples';
 import { CREDENTIAL_IDS, CREDENTIAL_NAMES } from '../lib/demo';
 import { e2eRun, log } from '../lib/run';
 import type { RunResult } from '../lib/proc';
-import { eventsOf, requestsOf, demoUsersOf, type Emulator, type EmulatorEvent, type DemoUser } from '../lib/emulator';
+import type { DemoInfo, DmEventRecord, Emulator } from '../lib/emulator';
 
 const ERROR_WORKFLOW_ID = 'xdmE2eSendToClosed';
 const SETUP_TIMEOUT_MS = 300 * 1000;
@@ -44,11 +44,11 @@ function assertSucceeded(outcome: Outcome): asserts outcome is { result: RunResu
 	assert.equal(run.status, 'success');
 }
 
-const eventIds = (emu: Emulator): Set<string> => new Set(eventsOf(emu).map((event) => event.id));
-const newEventsSince = (emu: Emulator, knownIds: Set<string>): EmulatorEvent[] => eventsOf(emu).filter((event) => !knownIds.has(event.id));
+const eventIds = (emu: Emulator): Set<string> => new Set(emu.events().map((event) => event.id));
+const newEventsSince = (emu: Emulator, knownIds: Set<string>): DmEventRecord[] => emu.events().filter((event) => !knownIds.has(event.id));
 
 describe('headless', () => {
-	let suite: { instance: Instance; emu: Emulator; users: Record<string, DemoUser> } | undefined;
+	let suite: { instance: Instance; emu: Emulator; users: DemoInfo['users'] } | undefined;
 	const context = () => {
 		if (!suite) throw new Error('the headless suite has no n8n instance (its setup failed)');
 		return suite;
@@ -58,7 +58,7 @@ describe('headless', () => {
 		log('suite headless: setting up');
 		const examples = loadExamples().map(({ workflow }) => workflow);
 		const instance = await createInstance({ name: 'headless', tarball: e2eRun().tarball, workflows: [...examples, sendToClosedInboxWorkflow()] });
-		suite = { instance, emu: instance.emu, users: demoUsersOf(instance.emu) };
+		suite = { instance, emu: instance.emu, users: instance.demo.users };
 	}, SETUP_TIMEOUT_MS);
 
 	afterAll(async () => {
@@ -85,7 +85,7 @@ describe('headless', () => {
 		assert.equal(item.dm_conversation_id, event.dm_conversation_id);
 		assert.equal(item.recipient_id, users.bob.id);
 
-		const sends = requestsOf(emu).filter((request) => request.method === 'POST');
+		const sends = emu.requests().filter((request) => request.method === 'POST');
 		assert.deepEqual(sends.map((request) => request.path), [`/2/dm_conversations/with/${users.bob.id}/messages`]);
 		assert.equal(sends[0].headers.authorization, 'Bearer');
 		assert.equal(sends[0].status, 201);
@@ -111,7 +111,7 @@ describe('headless', () => {
 		assert.equal(message.sender_id, users.alice.id);
 		assert.equal(message.text, 'Welcome to the launch group! Created from n8n.');
 
-		const post = requestsOf(emu).find((request) => request.method === 'POST');
+		const post = emu.requests().find((request) => request.method === 'POST');
 		assert.equal(post?.path, '/2/dm_conversations');
 		assert.equal(post?.headers.authorization, 'OAuth');
 	}, TEST_TIMEOUT_MS);
@@ -122,7 +122,7 @@ describe('headless', () => {
 		assertSucceeded(outcome);
 		const items = nodeOutput(outcome.run, 'Get Recent DM Events') ?? [];
 
-		const expected = (emu.visibleEvents(users.alice.id) as EmulatorEvent[]).slice(0, 20);
+		const expected = emu.visibleEvents(users.alice.id).slice(0, 20);
 		assert.deepEqual(items.map((item) => item.id), expected.map((event) => event.id), 'same events, newest first');
 
 		const usernameOf = Object.fromEntries(Object.values(users).map((user) => [user.id, user.username]));

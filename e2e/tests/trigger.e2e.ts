@@ -6,7 +6,7 @@ import { queryDatabase, storedNodeOutput } from '../lib/n8n';
 import { exampleByFile } from '../lib/examples';
 import { waitFor } from '../lib/proc';
 import { e2eRun, log } from '../lib/run';
-import { eventsOf, requestsOf, demoUsersOf, type Emulator, type EmulatorEvent, type DemoUser } from '../lib/emulator';
+import type { DemoInfo, DmEventRecord, Emulator } from '../lib/emulator';
 
 const WORKFLOW = exampleByFile('auto-reply.json');
 const TRIGGER_NAME = 'New Inbound DM';
@@ -30,12 +30,12 @@ async function triggerState(instance: Instance): Promise<TriggerState | undefine
 
 /** Requests the trigger makes to list events (one or more per poll). */
 const listRequests = (emu: Emulator) =>
-	requestsOf(emu).filter((request) => request.method === 'GET' && request.path === '/2/dm_events');
+	emu.requests().filter((request) => request.method === 'GET' && request.path === '/2/dm_events');
 
 /** Alice's auto-replies, by conversation id. */
-function repliesByConversation(emu: Emulator, aliceId: string): Record<string, EmulatorEvent[]> {
-	const replies: Record<string, EmulatorEvent[]> = {};
-	for (const event of eventsOf(emu)) {
+function repliesByConversation(emu: Emulator, aliceId: string): Record<string, DmEventRecord[]> {
+	const replies: Record<string, DmEventRecord[]> = {};
+	for (const event of emu.events()) {
 		if (event.sender_id !== aliceId || !event.text?.startsWith(REPLY_PREFIX)) continue;
 		(replies[event.dm_conversation_id] ??= []).push(event);
 	}
@@ -43,11 +43,11 @@ function repliesByConversation(emu: Emulator, aliceId: string): Record<string, E
 }
 
 /** Whether alice has answered in `inbound`'s conversation after it arrived. */
-const answered = (emu: Emulator, aliceId: string, inbound: EmulatorEvent): boolean => eventsOf(emu).some((event) => event.sender_id === aliceId
+const answered = (emu: Emulator, aliceId: string, inbound: DmEventRecord): boolean => emu.events().some((event) => event.sender_id === aliceId
 	&& event.dm_conversation_id === inbound.dm_conversation_id && BigInt(event.id) > BigInt(inbound.id));
 
 describe('trigger', () => {
-	let suite: { instance: Instance; emu: Emulator; users: Record<string, DemoUser>; groupConversationId: string; inbound: EmulatorEvent[] } | undefined;
+	let suite: { instance: Instance; emu: Emulator; users: DemoInfo['users']; groupConversationId: string; inbound: DmEventRecord[] } | undefined;
 	const context = () => {
 		if (!suite) throw new Error('the trigger suite has no n8n instance (its setup failed)');
 		return suite;
@@ -62,7 +62,7 @@ describe('trigger', () => {
 			await instance.close();
 			throw error;
 		}
-		suite = { instance, emu: instance.emu, users: demoUsersOf(instance.emu), groupConversationId: instance.emu.demo.groupConversationId, inbound: [] };
+		suite = { instance, emu: instance.emu, users: instance.demo.users, groupConversationId: instance.demo.groupConversationId, inbound: [] };
 	}, SETUP_TIMEOUT_MS);
 
 	afterAll(async () => {
@@ -75,10 +75,10 @@ describe('trigger', () => {
 			const stored = await triggerState(instance);
 			return stored?.cursor && stored;
 		}, { timeoutMs: 60000 });
-		const newestBefore = eventsOf(emu).filter((event) => event.event_type === 'MessageCreate').at(-1);
+		const newestBefore = emu.events().filter((event) => event.event_type === 'MessageCreate').at(-1);
 		assert.equal(state.cursor?.newest, newestBefore?.id, 'the cursor is the newest existing message');
 		assert.ok(listRequests(emu).length >= 1);
-		assert.deepEqual(requestsOf(emu).filter((request) => request.method === 'POST'), [], 'no reply to old messages');
+		assert.deepEqual(emu.requests().filter((request) => request.method === 'POST'), [], 'no reply to old messages');
 	}, TEST_TIMEOUT_MS);
 
 	test('DMs from bob, erin, carol and bob in the group each get exactly one reply', async () => {
@@ -123,7 +123,7 @@ describe('trigger', () => {
 	test('after a restart, a DM sent while n8n was down is answered once and nothing twice', async () => {
 		const { instance, emu, users, inbound } = context();
 		await instance.stop();
-		const whileDown: EmulatorEvent = emu.sendAs(users.erin.id, { to: users.alice.id, text: 'Sent while your n8n was down.' });
+		const whileDown: DmEventRecord = emu.sendAs(users.erin.id, { to: users.alice.id, text: 'Sent while your n8n was down.' });
 		const listsBefore = listRequests(emu).length;
 		await instance.start();
 
@@ -145,7 +145,7 @@ describe('trigger', () => {
 
 	test('the next scheduled poll emits only the DM that is new since the restart', async () => {
 		const { instance, emu, users } = context();
-		const fresh: EmulatorEvent = emu.sendAs(users.carol.id, { to: users.alice.id, text: 'One more thing, Alice.' });
+		const fresh: DmEventRecord = emu.sendAs(users.carol.id, { to: users.alice.id, text: 'One more thing, Alice.' });
 		await waitFor('the reply to carol\'s second DM', () => answered(emu, users.alice.id, fresh), { timeoutMs: POLL_WAIT_MS, intervalMs: 1000 });
 		const executions = await waitFor('three finished executions', async () => {
 			const stored = await instance.executions(WORKFLOW.id);
