@@ -188,8 +188,10 @@ describe('bad input', () => {
 		['participants empty array', withParticipants('={{ [] }}'), 'Participants'],
 		['participants array with an unsafe number', withParticipants('={{ [1152921504606846976, 5] }}'), 'Participants'],
 		['participants boolean', withParticipants('={{ true }}'), 'Participants'],
+		['participants an object', withParticipants('={{ { "id": "5" } }}'), 'Participants'],
+		['participants null', withParticipants('={{ null }}'), 'Participants'],
 	];
-	badInputTests(x, CASES, 20);
+	badInputTests(x, CASES, 22);
 });
 
 describe('failures', () => {
