@@ -1,6 +1,8 @@
+import { createHash } from 'crypto';
 import type { IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { isRecord } from '../shared/models/json';
 import type { XApi } from '../shared/transport';
 import { getAuthenticatedUser, lookupUsernames } from '../shared/users';
 import type { UserReference } from '../shared/validation';
@@ -29,11 +31,24 @@ function listingFor(settings: TriggerSettings, participantId: string | undefined
 	return { path, key: `${path}?event_types=${Array.isArray(types) ? types.join(',') : ''}` };
 }
 
-/** Identifies the credential in use, so a cached user id is dropped when the account changes. */
+/** Identifies the credential in use, so a cached user id is dropped when the node uses another credential. */
 function credentialKey(ctx: IPollFunctions, api: XApi): string {
 	const type = api.connection.credentialType;
 	const credential = ctx.getNode().credentials?.[type];
 	return `${type}:${credential?.id ?? credential?.name ?? ''}`;
+}
+
+/**
+ * A fingerprint of the token the credential holds (OAuth2 access token, OAuth 1.0a token): a token belongs to one
+ * X account, so reconnecting the credential to another account always changes it. An OAuth2 refresh changes it too,
+ * which costs one GET /2/users/me on the next poll. Only 64 bits of a hash are kept, never the token.
+ */
+async function tokenFingerprint(ctx: IPollFunctions, api: XApi): Promise<string | undefined> {
+	const credentials = await ctx.getCredentials(api.connection.credentialType);
+	const tokenData = isRecord(credentials.oauthTokenData) ? credentials.oauthTokenData : {};
+	const token = tokenData.access_token ?? tokenData.oauth_token;
+	if (typeof token !== 'string' || token === '') return undefined;
+	return createHash('sha256').update(`x-dm-trigger-account\n${token}`).digest('hex').slice(0, 16);
 }
 
 async function resolveUsernames(
@@ -58,13 +73,17 @@ async function resolveUsernames(
 	return resolved;
 }
 
-/** The authenticated user's id, from the state while the credential is the same. */
+/**
+ * The authenticated user's id, from the state while the credential and the token it holds are the same; looked up
+ * again (GET /2/users/me) when either changed or the token cannot be read.
+ */
 async function authenticatedUser(this: IPollFunctions, api: XApi, cached: TriggerState['me']): Promise<TriggerState['me']> {
 	const key = credentialKey(this, api);
-	if (cached && cached.key === key) return cached;
+	const token = await tokenFingerprint(this, api);
+	if (cached && cached.key === key && token !== undefined && cached.token === token) return cached;
 	const user = await getAuthenticatedUser(api);
 	if (!user) throw new NodeOperationError(this.getNode(), 'X did not return the authenticated user (GET /2/users/me)');
-	return { key, id: user.id };
+	return token === undefined ? { key, id: user.id } : { key, token, id: user.id };
 }
 
 /** Resolves the users the settings name and the authenticated user (cached in the state) into ids. */

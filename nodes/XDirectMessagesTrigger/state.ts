@@ -18,8 +18,8 @@ export interface TriggerState {
 	backlog?: DmBacklog;
 	/** Epoch ms until which polls skip without a request (an exhausted rate-limit window). */
 	resetAt?: number;
-	/** The authenticated user's id, remembered per credential (`key`). */
-	me?: { key: string; id: string };
+	/** The authenticated user's id, remembered per credential (`key`) and token (`token`, a fingerprint). */
+	me?: { key: string; token?: string; id: string };
 	/** Resolved @usernames (lower case, without @) of the current settings only. */
 	usernames?: Record<string, string>;
 }
@@ -43,7 +43,9 @@ export function loadState(staticData: IDataObject): TriggerState {
 	if (backlog) state.backlog = backlog;
 	if (typeof staticData.resetAt === 'number' && Number.isFinite(staticData.resetAt)) state.resetAt = staticData.resetAt;
 	const { me } = staticData;
-	if (isRecord(me) && typeof me.key === 'string' && isEventId(me.id)) state.me = { key: me.key, id: me.id };
+	if (isRecord(me) && typeof me.key === 'string' && isEventId(me.id)) {
+		state.me = typeof me.token === 'string' ? { key: me.key, token: me.token, id: me.id } : { key: me.key, id: me.id };
+	}
 	const usernames = parseUsernames(staticData.usernames);
 	if (usernames) state.usernames = usernames;
 	return state;
