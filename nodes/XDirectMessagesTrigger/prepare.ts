@@ -19,8 +19,30 @@ export interface Listing {
 export interface Prepared {
 	listing: Listing;
 	filter: EventFilter;
-	/** The saved state with refreshed caches (authenticated user, usernames). */
+	/** The saved state with refreshed caches (authenticated user, usernames) and the current watch. */
 	state: TriggerState;
+	/** Whether the saved state belongs to other settings of what is watched: this poll starts like a first one. */
+	watchChanged: boolean;
+}
+
+/** 64 bits of a SHA-256 over the parts, as hex: what the state keeps instead of tokens or long settings. */
+function fingerprint(parts: string[]): string {
+	return createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 16);
+}
+
+/**
+ * Identifies what is watched: the listing (scope with its resolved user or conversation), the event types, the
+ * resolved senders and whether my own messages count. Users are compared by id, so naming the same user another
+ * way is the same watch. Output settings (fields, expansions, Resolve Includes) and options are not part of it.
+ */
+function watchFingerprint(settings: TriggerSettings, listing: Listing, senderIds: Set<string> | undefined): string {
+	return fingerprint([
+		'watch',
+		listing.path,
+		[...settings.eventTypes].sort().join(','),
+		senderIds ? [...senderIds].sort().join(',') : '*',
+		settings.ignoreOwnMessages ? 'ignore-own' : 'own-too',
+	]);
 }
 
 function listingFor(settings: TriggerSettings, participantId: string | undefined): Listing {
@@ -48,7 +70,7 @@ async function tokenFingerprint(ctx: IPollFunctions, api: XApi): Promise<string 
 	const tokenData = isRecord(credentials.oauthTokenData) ? credentials.oauthTokenData : {};
 	const token = tokenData.access_token ?? tokenData.oauth_token;
 	if (typeof token !== 'string' || token === '') return undefined;
-	return createHash('sha256').update(`x-dm-trigger-account\n${token}`).digest('hex').slice(0, 16);
+	return fingerprint(['account', token]);
 }
 
 async function resolveUsernames(
@@ -96,14 +118,15 @@ export async function prepare(this: IPollFunctions, api: XApi, settings: Trigger
 	const idOf = (reference: UserReference) =>
 		reference.kind === 'id' ? reference.value : usernames[reference.value.toLowerCase()];
 	const me = settings.ignoreOwnMessages ? await authenticatedUser.call(this, api, state.me) : state.me;
+	const listing = listingFor(settings, settings.participant && idOf(settings.participant));
+	const senderIds = settings.senders.length ? new Set(settings.senders.map(idOf)) : undefined;
+	const watch = watchFingerprint(settings, listing, senderIds);
 
 	return {
-		listing: listingFor(settings, settings.participant && idOf(settings.participant)),
-		filter: {
-			eventTypes: settings.eventTypes,
-			ownUserId: settings.ignoreOwnMessages ? me?.id : undefined,
-			senderIds: settings.senders.length ? new Set(settings.senders.map(idOf)) : undefined,
-		},
-		state: { ...state, me, usernames: Object.keys(usernames).length ? usernames : undefined },
+		listing,
+		filter: { eventTypes: settings.eventTypes, ownUserId: settings.ignoreOwnMessages ? me?.id : undefined, senderIds },
+		state: { ...state, me, usernames: Object.keys(usernames).length ? usernames : undefined, watch },
+		// A state saved before watches were recorded carries on as is.
+		watchChanged: state.watch !== undefined && state.watch !== watch,
 	};
 }

@@ -22,7 +22,11 @@ export interface TriggerState {
 	me?: { key: string; token?: string; id: string };
 	/** Resolved @usernames (lower case, without @) of the current settings only. */
 	usernames?: Record<string, string>;
+	/** Fingerprint of the settings that decide which events trigger; the cursor and backlog belong to them. */
+	watch?: string;
 }
+
+const FINGERPRINT = /^[0-9a-f]{16}$/;
 
 function parseUsernames(value: unknown): Record<string, string> | undefined {
 	if (!isRecord(value)) return undefined;
@@ -48,6 +52,7 @@ export function loadState(staticData: IDataObject): TriggerState {
 	}
 	const usernames = parseUsernames(staticData.usernames);
 	if (usernames) state.usernames = usernames;
+	if (typeof staticData.watch === 'string' && FINGERPRINT.test(staticData.watch)) state.watch = staticData.watch;
 	return state;
 }
 
@@ -62,6 +67,7 @@ export function saveState(staticData: IDataObject, state: TriggerState): void {
 	if (state.resetAt !== undefined) next.resetAt = state.resetAt;
 	if (state.me) next.me = { ...state.me };
 	if (state.usernames) next.usernames = { ...state.usernames };
+	if (state.watch !== undefined) next.watch = state.watch;
 	for (const key of Object.keys(staticData)) if (!(key in next)) delete staticData[key];
 	Object.assign(staticData, next);
 }
