@@ -55,7 +55,7 @@ test('widening the scope after days on an idle conversation emits nothing from b
 });
 
 test('narrowing the scope while a resume point is pending, then widening back: no loss, no repeat', async () => {
-	const { me, users } = env;
+	const { users } = env;
 	const trigger = env.createTrigger(ALL);
 	expect(await trigger.poll()).toBeNull();
 	interleaved(150, 'before');

@@ -75,7 +75,7 @@ describe('filters set by expressions', () => {
 	const expression = (value: unknown): string => `={{ ${JSON.stringify(value)} }}`;
 
 	/** Activates a trigger, lets alice, bob and carol write, and returns the texts of what the next poll emitted. */
-	async function sendersThatTrigger(senders: unknown): Promise<unknown[]> {
+	async function sendersThatTrigger(senders: string): Promise<unknown[]> {
 		const { me, users } = env;
 		const trigger = env.createTrigger({ senders });
 		expect(await trigger.poll()).toBeNull();
