@@ -177,7 +177,7 @@ export function validateLimit(ctx: NodeContext, value: unknown, itemIndex: numbe
 }
 
 /** A value's kind as error messages name it: "null", "true", "the number 5", "an object", "an array", a quoted string. */
-export function describeValue(value: unknown): string {
+function describeValue(value: unknown): string {
 	if (value === null) return 'null';
 	if (value === undefined) return 'nothing (undefined)';
 	if (typeof value === 'boolean') return String(value);
@@ -197,21 +197,10 @@ function isEmptyList(value: unknown): boolean {
  * repeats and blank entries. Only [] and '' mean "nothing selected": any other value that names no allowed value
  * fails, so that a filter is never widened by a value of the wrong type.
  */
-export function parseChoices(
-	ctx: NodeContext,
-	value: unknown,
-	parameter: string,
-	allowed: string[],
-	itemIndex?: number,
-): string[] {
+export function parseChoices(ctx: NodeContext, value: unknown, parameter: string, allowed: string[], itemIndex?: number): string[] {
 	const description = `Allowed: ${allowed.join(', ')}.`;
-	const notAList = (got: string) =>
-		invalidParameter(
-			ctx,
-			itemIndex,
-			`${parameter} must be a list of values (an array of strings or a comma-separated string), got ${got}`,
-			description,
-		);
+	const listOf = 'a list of values (an array of strings or a comma-separated string)';
+	const notAList = (got: string) => invalidParameter(ctx, itemIndex, `${parameter} must be ${listOf}, got ${got}`, description);
 	let entries: unknown[];
 	if (typeof value === 'string') entries = value.split(',');
 	else if (Array.isArray(value)) entries = value;
