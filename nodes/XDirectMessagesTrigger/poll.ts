@@ -70,7 +70,8 @@ async function fetchTestEvent(
 async function pollOnce(this: IPollFunctions, settings: TriggerSettings, saved: TriggerState, now: number): Promise<Outcome> {
 	const run = runContext(this);
 	const prepared = await prepare.call(this, run.api, settings, { ...saved, resetAt: undefined });
-	return saved.cursor === undefined
+	// Other settings of what is watched start afresh, like an activation: the cursor belongs to the old watch.
+	return saved.cursor === undefined || prepared.watchChanged
 		? await firstPoll(run, settings, prepared, now)
 		: await pollNewEvents(run, settings, prepared, saved.cursor);
 }

@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { buildEventQuery, EVENT_TYPES, readEventFieldChoices } from '../shared/event-query';
 import { parseConversationLocator, parseUserLocator } from '../shared/locators';
 import type { UserReference } from '../shared/validation';
-import { parseChoices, parseUserReference } from '../shared/validation';
+import { parseChoices, parseUserList } from '../shared/validation';
 import { DEFAULT_LAST_EVENTS, DEFAULT_LAST_HOURS } from './description';
 
 // Poll parameters are not per item; validators still want an index for their messages.
@@ -41,20 +41,6 @@ function positiveInteger(ctx: IPollFunctions, value: unknown, parameter: string,
 		);
 	}
 	return number;
-}
-
-function parseSenders(ctx: IPollFunctions, value: unknown): UserReference[] {
-	const entries = typeof value === 'string' ? value.split(/[\s,;]+/).filter((entry) => entry !== '') : [];
-	const seen = new Set<string>();
-	const senders: UserReference[] = [];
-	for (const entry of entries) {
-		const reference = parseUserReference(ctx, entry, 'Only From Senders', NO_ITEM);
-		const key = `${reference.kind}:${reference.value.toLowerCase()}`;
-		if (seen.has(key)) continue;
-		seen.add(key);
-		senders.push(reference);
-	}
-	return senders;
 }
 
 type Scope = TriggerSettings['scope'];
@@ -99,7 +85,7 @@ export function readSettings(ctx: IPollFunctions): TriggerSettings {
 		...settings,
 		eventTypes,
 		ignoreOwnMessages: ctx.getNodeParameter('ignoreOwnMessages', true) !== false,
-		senders: parseSenders(ctx, ctx.getNodeParameter('senders', '')),
+		senders: parseUserList(ctx, ctx.getNodeParameter('senders', ''), 'Only From Senders', NO_ITEM),
 		query,
 		resolveIncludes: ctx.getNodeParameter('resolveIncludes', true) !== false,
 		firstPoll,

@@ -18,11 +18,15 @@ export interface TriggerState {
 	backlog?: DmBacklog;
 	/** Epoch ms until which polls skip without a request (an exhausted rate-limit window). */
 	resetAt?: number;
-	/** The authenticated user's id, remembered per credential (`key`). */
-	me?: { key: string; id: string };
+	/** The authenticated user's id, remembered per credential (`key`) and token (`token`, a fingerprint). */
+	me?: { key: string; token?: string; id: string };
 	/** Resolved @usernames (lower case, without @) of the current settings only. */
 	usernames?: Record<string, string>;
+	/** Fingerprint of the settings that decide which events trigger; the cursor and backlog belong to them. */
+	watch?: string;
 }
+
+const FINGERPRINT = /^[0-9a-f]{16}$/;
 
 function parseUsernames(value: unknown): Record<string, string> | undefined {
 	if (!isRecord(value)) return undefined;
@@ -43,9 +47,12 @@ export function loadState(staticData: IDataObject): TriggerState {
 	if (backlog) state.backlog = backlog;
 	if (typeof staticData.resetAt === 'number' && Number.isFinite(staticData.resetAt)) state.resetAt = staticData.resetAt;
 	const { me } = staticData;
-	if (isRecord(me) && typeof me.key === 'string' && isEventId(me.id)) state.me = { key: me.key, id: me.id };
+	if (isRecord(me) && typeof me.key === 'string' && isEventId(me.id)) {
+		state.me = typeof me.token === 'string' ? { key: me.key, token: me.token, id: me.id } : { key: me.key, id: me.id };
+	}
 	const usernames = parseUsernames(staticData.usernames);
 	if (usernames) state.usernames = usernames;
+	if (typeof staticData.watch === 'string' && FINGERPRINT.test(staticData.watch)) state.watch = staticData.watch;
 	return state;
 }
 
@@ -60,6 +67,7 @@ export function saveState(staticData: IDataObject, state: TriggerState): void {
 	if (state.resetAt !== undefined) next.resetAt = state.resetAt;
 	if (state.me) next.me = { ...state.me };
 	if (state.usernames) next.usernames = { ...state.usernames };
+	if (state.watch !== undefined) next.watch = state.watch;
 	for (const key of Object.keys(staticData)) if (!(key in next)) delete staticData[key];
 	Object.assign(staticData, next);
 }

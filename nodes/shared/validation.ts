@@ -194,28 +194,46 @@ export function validateLimit(ctx: NodeContext, value: unknown, itemIndex: numbe
 	return limit;
 }
 
-/** Reads a multi-select that an expression may also fill with an array or a comma-separated string; drops repeats. */
-export function parseChoices(
-	ctx: NodeContext,
-	value: unknown,
-	parameter: string,
-	allowed: string[],
-	itemIndex?: number,
-): string[] {
-	const choices =
-		typeof value === 'string'
-			? value.split(',').map((entry) => entry.trim()).filter(Boolean)
-			: Array.isArray(value)
-				? value.map((entry) => String(entry).trim())
-				: [];
+/** A value's kind as error messages name it: "null", "true", "the number 5", "an object", "an array", a quoted string. */
+function describeValue(value: unknown): string {
+	if (value === null) return 'null';
+	if (value === undefined) return 'nothing (undefined)';
+	if (typeof value === 'boolean') return String(value);
+	if (typeof value === 'number') return `the number ${String(value)}`;
+	if (typeof value === 'string') return quoted(value);
+	if (Array.isArray(value)) return 'an array';
+	return typeof value === 'object' ? 'an object' : typeof value;
+}
+
+/** Whether a list parameter is really empty (nothing selected): only [] and '' are. */
+function isEmptyList(value: unknown): boolean {
+	return value === '' || (Array.isArray(value) && value.length === 0);
+}
+
+/**
+ * Reads a multi-select that an expression may also fill with an array of strings or a comma-separated string; drops
+ * repeats and blank entries. Only [] and '' mean "nothing selected": any other value that names no allowed value
+ * fails, so that a filter is never widened by a value of the wrong type.
+ */
+export function parseChoices(ctx: NodeContext, value: unknown, parameter: string, allowed: string[], itemIndex?: number): string[] {
+	const description = `Allowed: ${allowed.join(', ')}.`;
+	const listOf = 'a list of values (an array of strings or a comma-separated string)';
+	const notAList = (got: string) => invalidParameter(ctx, itemIndex, `${parameter} must be ${listOf}, got ${got}`, description);
+	let entries: unknown[];
+	if (typeof value === 'string') entries = value.split(',');
+	else if (Array.isArray(value)) entries = value;
+	else throw notAList(describeValue(value));
+	const choices: string[] = [];
+	for (const entry of entries) {
+		if (typeof entry !== 'string') throw notAList(`an array holding ${describeValue(entry)}`);
+		if (entry.trim() !== '') choices.push(entry.trim());
+	}
+	if (!choices.length && !isEmptyList(value)) {
+		throw invalidParameter(ctx, itemIndex, `${parameter} names no value: ${quoted(value)}`, `${description} Leave it empty to select none.`);
+	}
 	const unknown = choices.find((choice) => !allowed.includes(choice));
 	if (unknown !== undefined) {
-		throw invalidParameter(
-			ctx,
-			itemIndex,
-			`${parameter}: "${unknown}" is not one of the values X accepts`,
-			`Allowed: ${allowed.join(', ')}.`,
-		);
+		throw invalidParameter(ctx, itemIndex, `${parameter}: "${unknown}" is not one of the values X accepts`, description);
 	}
 	return [...new Set(choices)];
 }
@@ -244,13 +262,23 @@ export function parseUserReference(
 	return { kind: 'username', value: entry.replace(/^@/, '') };
 }
 
-/** Splits and checks the participants of a group: 2 to 49 distinct users. */
-export function parseParticipants(ctx: NodeContext, value: unknown, itemIndex: number, parameter = 'Participants'): UserReference[] {
+/**
+ * Reads a list of users that an expression may give as an array, a string of entries separated by commas, semicolons
+ * or spaces, or one numeric ID; drops blank entries and repeats. Only [] and '' mean "no users": any other value that
+ * names no user fails, so that a filter is never widened by a value of the wrong type.
+ */
+export function parseUserList(ctx: NodeContext, value: unknown, parameter: string, itemIndex: number): UserReference[] {
 	let entries: unknown[];
 	if (Array.isArray(value)) entries = value;
-	else if (typeof value === 'string') entries = value.split(/[\s,;]+/).filter((entry) => entry !== '');
+	else if (typeof value === 'string') entries = value.split(/[\s,;]+/);
 	else if (typeof value === 'number') entries = [value];
-	else entries = [];
+	else {
+		throw invalidParameter(
+			ctx,
+			itemIndex,
+			`${parameter} must be user IDs or @usernames (a comma-separated string, an array or one numeric ID), got ${describeValue(value)}`,
+		);
+	}
 	const references: UserReference[] = [];
 	const seen = new Set<string>();
 	for (const entry of entries) {
@@ -261,6 +289,15 @@ export function parseParticipants(ctx: NodeContext, value: unknown, itemIndex: n
 		seen.add(key);
 		references.push(reference);
 	}
+	if (!references.length && !isEmptyList(value)) {
+		throw invalidParameter(ctx, itemIndex, `${parameter} names no user: ${quoted(value)}`, 'List user IDs or @usernames separated by commas.');
+	}
+	return references;
+}
+
+/** Splits and checks the participants of a group: 2 to 49 distinct users. */
+export function parseParticipants(ctx: NodeContext, value: unknown, itemIndex: number, parameter = 'Participants'): UserReference[] {
+	const references = parseUserList(ctx, value, parameter, itemIndex);
 	if (references.length < MIN_GROUP_PARTICIPANTS || references.length > MAX_GROUP_PARTICIPANTS) {
 		throw invalidParameter(
 			ctx,

@@ -3,6 +3,8 @@
 // answers, 429s, latency and connection resets, a tight rate limit applies, and the "process" restarts from the
 // last saved static data. At the end the emitted sequence must equal the ground truth: none lost, none
 // duplicated, in order. Reproduce a run with TRIGGER_FAULT_SEED=<seed> (and TRIGGER_FAULT_EVENTS=<count>).
+import type { Random } from '../fixtures/random';
+import { createRandom } from '../fixtures/random';
 import type { TriggerInstance, XUser } from '../fixtures/trigger';
 import { ALL_EVENT_TYPES, eventIds, useTriggerEnv } from '../fixtures/trigger';
 
@@ -14,31 +16,6 @@ const MAX_STATE_BYTES = 8192;
 const DEFAULT_BUDGET_MS = 300_000;
 const TOO_MANY_REQUESTS = { title: 'Too Many Requests', detail: 'Too Many Requests', type: 'about:blank', status: 429 };
 const OTHERS = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi'];
-
-interface Random {
-	next: () => number;
-	int: (min: number, max: number) => number;
-	chance: (p: number) => boolean;
-	pick: <T>(list: T[]) => T;
-}
-
-/** mulberry32: small, fast, good enough to drive a reproducible test. */
-function createRandom(seed: number): Random {
-	let state = seed >>> 0;
-	const next = (): number => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-	return {
-		next,
-		int: (min, max) => min + Math.floor(next() * (max - min + 1)),
-		chance: (p) => next() < p,
-		pick: (list) => list[Math.floor(next() * list.length)],
-	};
-}
 
 const env = useTriggerEnv({ others: OTHERS });
 

@@ -190,10 +190,11 @@ describe('bad input', () => {
 		['participants empty array', withParticipants('={{ [] }}'), 'Participants'],
 		['participants array with an unsafe number', withParticipants('={{ [1152921504606846976, 5] }}'), 'Participants'],
 		['participants boolean', withParticipants('={{ true }}'), 'Participants'],
-		// Added with issue 10
 		['text with a lone surrogate in a new group', (people) => createGroup(bad(`${people.bob.id},${people.carol.id}`), { text: bad('\uD800') }), 'Text'],
+		['participants an object', withParticipants('={{ { "id": "5" } }}'), 'Participants'],
+		['participants null', withParticipants('={{ null }}'), 'Participants'],
 	];
-	badInputTests(x, CASES, 21);
+	badInputTests(x, CASES, 23);
 });
 
 describe('failures', () => {

@@ -57,6 +57,19 @@ describe('success', () => {
 			expect(listRequest?.query.event_types).toBe('MessageCreate');
 		});
 
+		test('event types from an expression: a comma-separated string or an array', async () => {
+			const { groupId } = seedConversations();
+			x.emu.joinAs(groupId, [x.people.carol.id], x.people.dave.id);
+			for (const eventTypes of ['={{ "ParticipantsJoin, ParticipantsLeave" }}', '={{ ["ParticipantsJoin"] }}']) {
+				x.emu.clearRequests();
+				const { error, json } = await runAction({ setup: x.auth(kind), parameters: getMany({ eventTypes }) });
+				expect(error).toBeUndefined();
+				// The group's creation and carol's join.
+				expect(json.map((event) => event.event_type)).toEqual(['ParticipantsJoin', 'ParticipantsJoin']);
+				expect(apiRequests(x.emu)[0].query.event_types).toBe(eventTypes.includes(',') ? 'ParticipantsJoin,ParticipantsLeave' : 'ParticipantsJoin');
+			}
+		});
+
 		test('one conversation by URL, with a limit', async () => {
 			const { groupId } = seedConversations();
 			const { error, json } = await runAction({
@@ -107,6 +120,18 @@ describe('bad input', () => {
 		['user field unknown', given({ userFields: '={{ ["email"] }}' }), 'User Fields'],
 		['tweet field unknown', given({ tweetFields: '={{ ["likes"] }}' }), 'Tweet Fields'],
 		['media field unknown', given({ mediaFields: '={{ ["size"] }}' }), 'Media Fields'],
+		// A value of the wrong type is never read as "nothing selected" (which would mean all event types)
+		['event types a number', given({ eventTypes: bad(5) }), 'Event Types'],
+		['event types null', given({ eventTypes: bad(null) }), 'Event Types'],
+		['event types an object', given({ eventTypes: bad({ MessageCreate: true }) }), 'Event Types'],
+		['event types false', given({ eventTypes: bad(false) }), 'Event Types'],
+		['event types an array of blanks', given({ eventTypes: bad(['']) }), 'Event Types'],
+		['event types only commas', given({ eventTypes: bad(' , ') }), 'Event Types'],
+		['event fields a number', given({ dmEventFields: bad(1) }), 'Event Fields'],
+		['expansions an object', given({ expansions: bad({}) }), 'Expansions'],
+		['user fields null', given({ userFields: bad(null) }), 'User Fields'],
+		['tweet fields true', given({ tweetFields: bad(true) }), 'Tweet Fields'],
+		['media fields an array holding a number', given({ mediaFields: bad([3]) }), 'Media Fields'],
 		['scope participant with bad ID', given({ scope: 'participant', participant: rl('id', bad('bob')) }), 'User'],
 		['scope participant with bad username', given({ scope: 'participant', participant: rl('username', bad('a b')) }), 'User'],
 		['scope conversation with bad ID', given({ scope: 'conversation', conversation: rl('id', bad('12')) }), 'Conversation'],
@@ -115,7 +140,7 @@ describe('bad input', () => {
 		['max rate-limit wait text', given({ options: { maxRateLimitWait: '={{ "soon" }}' } }), 'Max Rate-Limit Wait'],
 		['timeout zero', given({ options: { timeout: bad(0) } }), 'Timeout'],
 	];
-	badInputTests(x, CASES, 17);
+	badInputTests(x, CASES, 28);
 });
 
 describe('failures', () => {

@@ -109,7 +109,7 @@ describe('bad input', () => {
 		['conversation unknown mode', toConversation('name', 'friends'), 'Conversation'],
 		// Options
 		['timeout negative', inConversation({ options: { timeout: bad(-5) } }), 'Timeout'],
-		// Added with issue 10: conversation IDs whose parts do not fit X's 64-bit IDs, broken text
+		// Conversation IDs whose parts do not fit X's 64-bit IDs, broken text
 		['conversation first part above int64', toConversation('id', '9223372036854775808-1'), 'Conversation'],
 		['conversation second part above int64', toConversation('id', '1-9999999999999999999'), 'Conversation'],
 		['conversation group ID above int64', toConversation('id', '9223372036854775808'), 'Conversation'],

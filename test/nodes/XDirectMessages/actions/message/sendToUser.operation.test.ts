@@ -188,7 +188,7 @@ describe('bad input', () => {
 		['binary GIF over 15 MB', toBob(withBinary()), 'Input Binary Field', fileItem('image/gif', 15 * 1024 * 1024 + 1)],
 		// Options
 		['max rate-limit wait negative', toBob({ options: { maxRateLimitWait: bad(-1) } }), 'Max Rate-Limit Wait'],
-		// Added with issue 10: inputs that used to reach X
+		// Inputs that must be refused before they reach X
 		['binary PNG of 5 MB + 1 byte', toBob(withBinary()), 'Input Binary Field', fileItem('image/png', 5 * 1024 * 1024 + 1)],
 		['binary WEBP of 5 MB + 1 byte', toBob(withBinary()), 'Input Binary Field', fileItem('image/webp', 5 * 1024 * 1024 + 1)],
 		['text with a lone high surrogate', toBob({ text: bad('half an emoji: \uD83D!') }), 'Text'],
