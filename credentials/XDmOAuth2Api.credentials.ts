@@ -1,7 +1,7 @@
 import type { ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
 
 // dm.read is documented as "required with dm.write"; media.write is needed to upload attachments.
-const scopes = ['tweet.read', 'users.read', 'dm.read', 'dm.write', 'offline.access', 'media.write'];
+export const X_DM_OAUTH2_SCOPES: readonly string[] = ['tweet.read', 'users.read', 'dm.read', 'dm.write', 'offline.access', 'media.write'];
 
 export class XDmOAuth2Api implements ICredentialType {
 	name = 'xDmOAuth2Api';
@@ -46,7 +46,7 @@ export class XDmOAuth2Api implements ICredentialType {
 			displayName: 'Scope',
 			name: 'scope',
 			type: 'hidden',
-			default: scopes.join(' '),
+			default: X_DM_OAUTH2_SCOPES.join(' '),
 		},
 		{
 			displayName: 'Auth URI Query Parameters',

@@ -2,10 +2,11 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { request } from 'undici';
 import { startEmulator, type Emulator, type EmulatorOptions, type EmulatorUser, type UserInput } from '../src';
+import { DEMO_SCOPES } from '../src/demo-data';
 import { isResponse, type Reply } from '../src/responses';
 
 export const START_MS = Date.UTC(2026, 0, 15, 12, 0, 0);
-export const ALL_SCOPES = ['tweet.read', 'users.read', 'dm.read', 'dm.write', 'media.write', 'offline.access'];
+export const ALL_SCOPES = [...DEMO_SCOPES];
 export const TEST_CLIENT_ID = 'test-client';
 export const TEST_CONSUMER_KEY = 'test-consumer-key';
 

@@ -6,7 +6,7 @@ import type { AuthInfo, RequestContext } from '../src/context';
 import { oauthRoutes } from '../src/oauth-routes';
 import { Runtime } from '../src/runtime';
 import { addUser } from '../src/store';
-import { call as callServer, startTestEmulator, TEST_CLIENT_ID, type Answer } from './helpers';
+import { ALL_SCOPES, call as callServer, startTestEmulator, TEST_CLIENT_ID, type Answer } from './helpers';
 import { n8nOAuth1 } from './n8n-oauth1';
 import { probeGet, stopN8nTimers } from './n8n-oauth2';
 
@@ -339,7 +339,7 @@ describe('through the HTTP server', () => {
 		try {
 			const clientId = 'n8n-test-client';
 			const clientSecret = 'n8n-test-secret';
-			const scopes = ['tweet.read', 'users.read', 'dm.read', 'dm.write', 'offline.access', 'media.write'];
+			const scopes = ALL_SCOPES;
 			emu.registerOAuth2Client({ clientId, clientSecret, redirectUris: [REDIRECT], confidential: true });
 			// Already expired: the first request gets a 401 and n8n-core refreshes.
 			const staleTokens = emu.issueOAuth2Token({ userId: alice.id, clientId, scopes, expiresIn: 0 });
