@@ -162,7 +162,10 @@ export interface RequestLogEntry {
 	path: string;
 	query: Record<string, string>;
 	headers: Record<string, string | string[] | undefined>;
-	/** Parsed JSON or form body (secret fields redacted), or { contentType, bytes } for other bodies. */
+	/**
+	 * Parsed JSON or form body (secret fields redacted), or { contentType, bytes } for other bodies. A body over
+	 * 64 KiB is summarised: { contentType, bytes, truncated: true, fields? } (fields: top-level, values shortened).
+	 */
 	body?: unknown;
 	/** undefined while running; null when a fault dropped the connection before any response. */
 	status: number | null | undefined;
