@@ -7,6 +7,7 @@ import type { Fault } from './faults';
 import type { Api, Operation } from './openapi-loader';
 import * as responses from './responses';
 import { MAX_BODY_BYTES, declaredTooLarge, readBody } from './request-body';
+import { bodySummary } from './request-log';
 import type { Runtime } from './runtime';
 import { checkResponse, findOperation, matchOperation, validateRequest } from './validation';
 
@@ -191,7 +192,7 @@ function refuseTooLarge(emulator: Runtime, ctx: RequestContext, res: http.Server
 	const control = isControlPath(ctx.path);
 	if (!control) {
 		const entry = emulator.requestLog.start(ctx, emulator.clock.now());
-		entry.body = { contentType: ctx.headers['content-type'] || null, bytes, truncated: true };
+		entry.body = bodySummary(ctx.headers['content-type'], bytes);
 		entry.status = 413;
 	}
 	const reply = control ? responses.json(413, { error: detail }) : responses.payloadTooLarge(detail);

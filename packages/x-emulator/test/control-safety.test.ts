@@ -3,7 +3,7 @@
 // the clock only takes sane times and a malformed path is a client error.
 import * as http from 'node:http';
 import { startEmulator, type Emulator } from '../src';
-import { LOGGED_BODY_LIMIT, REQUEST_LOG_LIMIT } from '../src/request-log';
+import { LOGGED_BODY_BUDGET, REQUEST_LOG_LIMIT } from '../src/request-log';
 import { CLOCK_MAX_MS, CLOCK_MIN_MS } from '../src/clock';
 import { MAX_BODY_BYTES } from '../src/request-body';
 import { MEDIA_CHUNK_LIMIT } from '../src/media';
@@ -254,7 +254,7 @@ describe('request bodies and the request log are bounded', () => {
 		expect(ok.status).toBe(200);
 	});
 
-	test('a body at the limit still works: a 5 MB image as base64 JSON; a media chunk over 5 MB is refused with 413', async () => {
+	test('a body near the limit still works (a 5 MiB image as base64 JSON); a media chunk over 5 MiB is refused with 413', async () => {
 		const { token } = createUserWithToken(emu, { username: 'alice' });
 		const image = Buffer.alloc(MEDIA_CHUNK_LIMIT, 1).toString('base64');
 		const oneShot = await call(emu, 'POST', '/2/media/upload', { token, json: { media: image, media_category: 'dm_image', media_type: 'image/png' } });
@@ -269,19 +269,25 @@ describe('request bodies and the request log are bounded', () => {
 		expect(big.body).toEqual({ title: 'Payload Too Large', type: 'about:blank', status: 413, detail: `A media chunk may be at most ${MEDIA_CHUNK_LIMIT} bytes.` });
 		const fits = await call(emu, 'POST', `/2/media/upload/${id}/append`, { token, json: { segment_index: 0, media: Buffer.alloc(MEDIA_CHUNK_LIMIT, 2).toString('base64') } });
 		expect(fits.status).toBe(200);
-		// Large bodies are summarised in the log.
-		const logged = emu.requests().find((entry) => entry.path === '/2/media/upload');
-		expect(logged?.body).toEqual({
-			contentType: 'application/json',
-			bytes: expect.any(Number),
-			truncated: true,
-			fields: { media: `[string of ${image.length} characters]`, media_category: 'dm_image', media_type: 'image/png' },
-		});
-		expect(JSON.stringify(emu.requests()).length).toBeLessThan(20_000);
+		// The log still holds what the client sent.
+		expect(emu.requests().find((entry) => entry.path === '/2/media/upload')?.body).toEqual({ media: image, media_category: 'dm_image', media_type: 'image/png' });
 		emu.responseViolations.splice(0);
 	});
 
-	test(`the log keeps the last ${REQUEST_LOG_LIMIT} requests; bodies up to ${LOGGED_BODY_LIMIT} bytes are kept whole`, async () => {
+	test(`bodies stay whole in the log up to ${LOGGED_BODY_BUDGET} bytes in all; past that the oldest are summarised`, async () => {
+		const media = Buffer.alloc(MEDIA_CHUNK_LIMIT, 3).toString('base64');
+		const count = Math.ceil(LOGGED_BODY_BUDGET / media.length) + 1;
+		for (let index = 0; index < count; index += 1) expect((await call(emu, 'POST', '/2/not-routed', { json: { n: index, media } })).status).toBe(404);
+		const bodies = emu.requests().map((entry) => entry.body);
+		const bytes = JSON.stringify({ n: 0, media }).length;
+		expect(bodies[0]).toEqual({ contentType: 'application/json', bytes, truncated: true, fields: { n: 0, media: `[string of ${media.length} characters]` } });
+		expect(bodies.slice(-(count - 2))).toEqual(Array.from({ length: count - 2 }, (_, index) => ({ n: index + 2, media })));
+		expect(JSON.stringify(emu.requests()).length).toBeLessThan(LOGGED_BODY_BUDGET + 100_000);
+		emu.clearRequests();
+		expect(emu.requests()).toEqual([]);
+	});
+
+	test(`the log keeps the last ${REQUEST_LOG_LIMIT} requests`, async () => {
 		const alice = createUserWithToken(emu, { username: 'alice' });
 		const bob = emu.addUser({ username: 'bob' });
 		const text = '😀'.repeat(10000);
