@@ -1,5 +1,6 @@
-// node:http front end: builds the request context, runs the pipeline (log -> faults -> route -> auth -> rate limit ->
-// scopes -> OpenAPI validation -> handler) and writes the Reply.
+// node:http front end: reads the body (at most 8 MiB, request-body.ts), builds the request context, runs the
+// pipeline (log -> faults -> route -> auth -> rate limit -> scopes -> OpenAPI validation -> handler) and writes the
+// Reply.
 import * as http from 'node:http';
 import * as auth from './auth';
 import type { ApiContext, RequestContext, Route } from './context';
@@ -185,9 +186,10 @@ function isControlPath(path: string): boolean {
 	return path === '/_emulator' || path.startsWith('/_emulator/');
 }
 
-// 413 before the body was read (or as soon as it passed the limit); the connection closes once the answer is out,
-// so the rest of the body is never read. /2 and OAuth requests are logged with the size they announced or sent.
-function refuseTooLarge(emulator: Runtime, ctx: RequestContext, res: http.ServerResponse, bytes: number): void {
+// 413 before the body was read (or as soon as it passed the limit). /2 and OAuth requests are logged with the size
+// they announced or sent. The answer goes out at once; then the rest of the body is read and dropped (never kept)
+// for a little while, so that the client reads the answer instead of a connection reset, and the connection goes.
+function refuseTooLarge(emulator: Runtime, ctx: RequestContext, req: http.IncomingMessage, res: http.ServerResponse, bytes: number): void {
 	const detail = `The request body is larger than ${MAX_BODY_BYTES} bytes.`;
 	const control = isControlPath(ctx.path);
 	if (!control) {
@@ -197,14 +199,30 @@ function refuseTooLarge(emulator: Runtime, ctx: RequestContext, res: http.Server
 	}
 	const reply = control ? responses.json(413, { error: detail }) : responses.payloadTooLarge(detail);
 	const { status, headers, payload } = serialize(reply, serializeOptions(emulator));
-	res.writeHead(status, { ...headers, connection: 'close' }).end(payload, () => res.socket?.destroy());
+	res.writeHead(status, headers).end(payload);
+	dropRestOfBody(req);
+}
+
+const LINGER_MS = 2000;
+
+function dropRestOfBody(req: http.IncomingMessage): void {
+	const socket = req.socket;
+	let dropped = 0;
+	const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+	timer.unref();
+	socket.once('close', () => clearTimeout(timer));
+	req.on('data', (chunk: Buffer) => {
+		dropped += chunk.length;
+		if (dropped > MAX_BODY_BYTES) socket.destroy();
+	});
+	req.resume();
 }
 
 async function handle(emulator: Runtime, control: ControlHandler, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
 	const read = await readBody(req);
 	const ctx = buildContext(emulator, req, read.body ?? Buffer.alloc(0));
 	if (read.tooLarge !== undefined) {
-		refuseTooLarge(emulator, ctx, res, read.tooLarge);
+		refuseTooLarge(emulator, ctx, req, res, read.tooLarge);
 		return;
 	}
 	if (isControlPath(ctx.path)) {
