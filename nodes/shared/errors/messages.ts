@@ -36,8 +36,9 @@ export function networkFailureText(kind: NetworkFailureKind): string {
 	}
 }
 
-function resourceLabel(resourceType: string): string {
-	if (resourceType === 'dm_event') return 'DM event';
+// The spec's resource_type enum has no DM type: a DM event is recognised by its parameter (`event_id`) too.
+function resourceLabel(resourceType: string, parameter?: string): string {
+	if (resourceType === 'dm_event' || parameter === 'event_id') return 'DM event';
 	if (resourceType === 'dm_conversation') return 'conversation';
 	return resourceType.replace(/_/g, ' ');
 }
@@ -157,7 +158,7 @@ function answerWords(failure: AnswerFailure, request: string): Words {
 			};
 		}
 		case 'not-found': {
-			const what = failure.resourceType ? `${resourceLabel(failure.resourceType)} ` : '';
+			const what = failure.resourceType ? `${resourceLabel(failure.resourceType, failure.parameter)} ` : '';
 			return {
 				message: failure.value
 					? `X could not find the ${what}"${failure.value}"`

@@ -116,7 +116,7 @@ function byStatus(reading: Reading): XFailure {
 	const { status, body, problem, problems, type, detail } = reading;
 	if (type === 'resource-not-found' || status === 404) {
 		const value = problem.value ?? problem.resource_id;
-		return { kind: 'not-found', status, body, resourceType: problem.resource_type, value, detail, problems };
+		return { kind: 'not-found', status, body, resourceType: problem.resource_type, parameter: problem.parameter, value, detail, problems };
 	}
 	if (type === 'not-authorized-for-resource') {
 		const resource = { type: problem.resource_type, value: problem.value ?? problem.resource_id };

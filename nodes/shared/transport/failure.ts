@@ -51,7 +51,7 @@ export type XFailure =
 			enrollment?: string;
 			resource?: { type?: string; value?: string };
 	  })
-	| (Answer & { kind: 'not-found'; resourceType?: string; value?: string; detail: string; problems: XProblem[] })
+	| (Answer & { kind: 'not-found'; resourceType?: string; parameter?: string; value?: string; detail: string; problems: XProblem[] })
 	| (Answer & { kind: 'invalid-request'; reasons: string[]; detail: string })
 	| { kind: 'network'; network: NetworkFailureKind; code?: string; baseUrl: string; retried: boolean }
 	/** Any other status (409, 413, a 200 with only errors of an unknown type, ...). */

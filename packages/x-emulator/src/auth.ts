@@ -90,10 +90,13 @@ export function revokeUserTokens(state: State, userId: string): void {
 	for (const record of state.oauth2Tokens.values()) if (record.kind !== 'app' && record.userId === userId) record.revoked = true;
 }
 
+/** The app of app-only tokens issued without an appId: they draw from its rate-limit buckets. */
+export const DEFAULT_APP_ID = 'default-app';
+
 /** App-only bearer token (what X issues for client_credentials); returns the token string. */
-export function issueAppToken(state: State, { appId }: { appId: string }): string {
+export function issueAppToken(state: State, { appId }: { appId?: string } = {}): string {
 	const token = `AAAAAAAAAAAAAAAAAAAAA${alphanumeric(24)}%3D${alphanumeric(40)}`;
-	state.oauth2Tokens.set(token, { kind: 'app', token, appId, revoked: false });
+	state.oauth2Tokens.set(token, { kind: 'app', token, appId: appId === undefined || appId === '' ? DEFAULT_APP_ID : String(appId), revoked: false });
 	return token;
 }
 
@@ -186,10 +189,9 @@ function authenticateBearer(ctx: RequestContext, tokenValue: string): AuthInfo {
 	const { state, clock } = ctx.emulator;
 	const record = state.oauth2Tokens.get(tokenValue);
 	if (!record || record.revoked) throw responses.unauthorized();
-	if (record.kind === 'app') {
-		if (!allowsScheme(ctx.operation, 'BearerToken')) throw responses.unsupportedAuthentication();
-		return { kind: 'app', userId: undefined, appId: record.appId, scopes: [] };
-	}
+	// An app-only token on a user-context endpoint is refused by checkScopes, after the rate limiter: X sends the
+	// rate-limit headers on that 403 too.
+	if (record.kind === 'app') return { kind: 'app', userId: undefined, appId: record.appId, scopes: [] };
 	if (record.kind !== 'access' || record.expiresAt <= clock.now()) throw responses.unauthorized();
 	const { userId, appId, scopes, clientId } = record;
 	return { kind: 'oauth2', userId, appId, scopes: [...scopes], clientId };

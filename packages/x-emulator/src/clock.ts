@@ -1,6 +1,14 @@
 // The single source of time for the emulator. A frozen clock (created with an explicit `now`) only moves when
 // told to, which keeps tests deterministic; a ticking clock follows wall time plus an offset, so interactive use
 // (npm run emulator) sees media processing finish and tokens expire without manual nudges.
+//
+// Only sane times are accepted: from 2006-01-01 (before X's first post) up to 2080-01-01, because event and media
+// ids are snowflakes whose 41-bit timestamp leaves the signed 64-bit range in July 2080. Anything else (NaN,
+// Infinity, 1e300, negative times) is refused with an EmulatorError and leaves the clock unchanged.
+import { EmulatorError } from './store';
+
+export const CLOCK_MIN_MS = Date.UTC(2006, 0, 1);
+export const CLOCK_MAX_MS = Date.UTC(2080, 0, 1);
 
 export interface Clock {
 	/** True when the clock follows wall time (no `now` given at start). */
@@ -13,8 +21,25 @@ export interface Clock {
 	set(ms: number): number;
 }
 
+const RANGE = `${new Date(CLOCK_MIN_MS).toISOString()} .. ${new Date(CLOCK_MAX_MS).toISOString()}`;
+
+/** `ms` as a number of milliseconds, or an EmulatorError naming `what`. */
+function finite(what: string, ms: unknown): number {
+	const value = typeof ms === 'number' || (typeof ms === 'string' && ms.trim() !== '') ? Number(ms) : Number.NaN;
+	if (!Number.isFinite(value)) throw new EmulatorError(`${what} needs a finite number of milliseconds, got ${typeof ms === 'string' ? JSON.stringify(ms) : String(ms)}`);
+	return value;
+}
+
+/** Throws unless `ms` is a time the emulator can represent. */
+function checkTime(what: string, ms: number): number {
+	if (ms < CLOCK_MIN_MS || ms > CLOCK_MAX_MS) {
+		throw new EmulatorError(`${what}: ${ms} is outside the allowed time range ${RANGE}`);
+	}
+	return ms;
+}
+
 export function createClock({ now, ticking = now === undefined }: { now?: number; ticking?: boolean } = {}): Clock {
-	let frozenAt = now === undefined ? Date.now() : Number(now);
+	let frozenAt = now === undefined ? Date.now() : checkTime('now', finite('now', now));
 	let offsetMs = 0;
 	const clock: Clock = {
 		get ticking() {
@@ -24,15 +49,16 @@ export function createClock({ now, ticking = now === undefined }: { now?: number
 			return ticking ? Date.now() + offsetMs : frozenAt;
 		},
 		advance(ms) {
-			if (!Number.isFinite(Number(ms))) throw new Error('clock.advance(ms) needs a number');
-			if (ticking) offsetMs += Number(ms);
-			else frozenAt += Number(ms);
+			const step = finite('clock.advance(ms)', ms);
+			checkTime('clock.advance(ms)', clock.now() + step);
+			if (ticking) offsetMs += step;
+			else frozenAt += step;
 			return clock.now();
 		},
 		set(ms) {
-			if (!Number.isFinite(Number(ms))) throw new Error('clock.set(ms) needs a number');
-			if (ticking) offsetMs = Number(ms) - Date.now();
-			else frozenAt = Number(ms);
+			const target = checkTime('clock.set(ms)', finite('clock.set(ms)', ms));
+			if (ticking) offsetMs = target - Date.now();
+			else frozenAt = target;
 			return clock.now();
 		},
 	};

@@ -1,7 +1,10 @@
 // HTTP control API under /_emulator/: the Emulator's control methods as JSON endpoints with the same names
 // (POST with a JSON body; read-only ones also answer GET with query parameters). Arguments arrive as JSON and are
 // handed on as given: the methods check what they rely on and their errors come back as 400 { error }.
+// Commands are looked up as own properties of a fixed table, so names like `constructor` or `__proto__` are
+// unknown commands; control-guard.ts refuses requests a browser page of another site could send.
 import type { RequestContext } from './context';
+import { refuseForeignControl } from './control-guard';
 import type { Emulator } from './emulator';
 import type { RateLimitProfile, UsageCap } from './rate-limits';
 import * as responses from './responses';
@@ -54,9 +57,10 @@ const COMMANDS: Readonly<Record<string, Command>> = {
 	addFault: (emu, args) => (emu.addFault(args as FaultSpec), { faults: emu.listFaults() }),
 	clearFaults: (emu) => (emu.clearFaults(), { faults: [] }),
 	faults: (emu) => emu.listFaults(),
+	// The clock checks the values (finite, inside its range) and throws for anything else.
 	clock: (emu, args) => {
-		if (args.set !== undefined) emu.clock.set(Number(args.set));
-		if (args.advance !== undefined) emu.clock.advance(Number(args.advance));
+		if (args.set !== undefined) emu.clock.set(args.set as number);
+		if (args.advance !== undefined) emu.clock.advance(args.advance as number);
 		return { now: emu.clock.now(), iso: new Date(emu.clock.now()).toISOString(), ticking: emu.clock.ticking };
 	},
 	setRateLimitProfile: (emu, args) => (emu.setRateLimitProfile((args.profile ?? args) as RateLimitProfile), { profile: emu.options.rateLimitProfile }),
@@ -72,11 +76,14 @@ const COMMANDS: Readonly<Record<string, Command>> = {
 	demo: (emu) => emu.demo ?? null,
 	registerOAuth2Client: (emu, args) => emu.registerOAuth2Client(args as unknown as OAuth2ClientInput),
 	issueOAuth2Token: (emu, args) => emu.issueOAuth2Token(args as unknown as IssueOAuth2TokenInput),
-	issueAppToken: (emu, args) => ({ access_token: emu.issueAppToken(args as { appId: string }), token_type: 'bearer' }),
+	issueAppToken: (emu, args) => ({ access_token: emu.issueAppToken({ appId: optionalStr(args.appId) }), token_type: 'bearer' }),
 	registerOAuth1App: (emu, args) => emu.registerOAuth1App(args as unknown as OAuth1AppInput),
 	issueOAuth1Token: (emu, args) => emu.issueOAuth1Token(args as unknown as IssueOAuth1TokenInput),
 	revokeUserTokens: (emu, args) => (emu.revokeUserTokens(str(args.userId)), { revoked: true }),
 };
+
+// Arguments that change state: a GET (which any page can trigger with an <img>) may not carry them.
+const WRITE_ARGUMENTS: Readonly<Record<string, readonly string[]>> = { clock: ['set', 'advance'] };
 
 const READ_ONLY: ReadonlySet<string> = new Set([
 	'getUser',
@@ -104,19 +111,36 @@ function isArgs(value: unknown): value is Args {
 	return Boolean(value) && typeof value === 'object' && !Array.isArray(value);
 }
 
+// JSON.parse keeps "__proto__" as an own key; spread or Object.assign into a record would then swap its prototype.
+function hasProtoKey(value: unknown): boolean {
+	if (!value || typeof value !== 'object') return false;
+	return Object.keys(value).some((key) => key === '__proto__' || hasProtoKey((value as Args)[key]));
+}
+
+function refuseMethod(name: string, ctx: RequestContext): responses.Reply | undefined {
+	if (ctx.method !== 'GET' && ctx.method !== 'POST') return responses.json(405, { error: 'use GET or POST' });
+	if (ctx.method !== 'GET') return undefined;
+	if (!READ_ONLY.has(name)) return responses.json(405, { error: `${name} needs POST` });
+	const writes = (Object.hasOwn(WRITE_ARGUMENTS, name) ? WRITE_ARGUMENTS[name] : []).filter((arg) => ctx.query[arg] !== undefined);
+	return writes.length ? responses.json(405, { error: `${name} with ${writes.join(', ')} needs POST` }) : undefined;
+}
+
 export async function handleControl(emulator: Emulator, runtime: Runtime, ctx: RequestContext): Promise<responses.Reply> {
+	const refused = refuseForeignControl(ctx, { host: runtime.host, port: runtime.port });
+	if (refused) return refused;
 	const name = ctx.path.replace(/^\/_emulator\/?/, '').replace(/\/$/, '');
 	if (name === '') return responses.json(200, { commands: Object.keys(COMMANDS), readOnly: [...READ_ONLY] });
 	const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
 	if (!command) return responses.json(404, { error: `unknown control command ${name}` });
-	if (ctx.method === 'GET' && !READ_ONLY.has(name)) return responses.json(405, { error: `${name} needs POST` });
-	if (ctx.method !== 'GET' && ctx.method !== 'POST') return responses.json(405, { error: 'use GET or POST' });
+	const wrongMethod = refuseMethod(name, ctx);
+	if (wrongMethod) return wrongMethod;
 	if (ctx.method === 'POST' && ctx.rawBody.length && ctx.json === undefined) {
 		return responses.json(400, { error: 'control requests take a JSON body (content-type: application/json)' });
 	}
 	const body = ctx.method === 'GET' ? ctx.query : (ctx.json ?? {});
 	try {
 		if (!isArgs(body)) throw new EmulatorError('control requests take a JSON object');
+		if (hasProtoKey(body)) throw new EmulatorError('control request bodies may not contain a __proto__ key');
 		return responses.json(200, toJson(await command(emulator, body, runtime)));
 	} catch (error) {
 		return responses.json(400, { error: error instanceof Error ? error.message : String(error) });

@@ -337,7 +337,8 @@ export class Emulator {
 		auth.revokeUserTokens(this.runtime.state, String(userId));
 	}
 
-	issueAppToken(input: { appId: string }): string {
+	/** An app-only bearer token; without `appId` it belongs to the default app ('default-app'). */
+	issueAppToken(input: { appId?: string } = {}): string {
 		return auth.issueAppToken(this.runtime.state, input);
 	}
 

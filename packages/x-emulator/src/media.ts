@@ -8,6 +8,8 @@ import type { XProcessingInfo } from './x-types';
 const DAY_MS = 24 * 60 * 60 * 1000;
 const MB = 1024 * 1024;
 const PENDING_MS = 1000;
+/** The most one append may carry: X documents 5 MB per APPEND chunk (v1.1 media/upload APPEND reference). */
+export const MEDIA_CHUNK_LIMIT = 5 * MB;
 const ONE_SHOT_CATEGORIES: readonly string[] = ['tweet_image', 'dm_image', 'subtitles'];
 const CATEGORIES: readonly string[] = ['amplify_video', 'tweet_gif', 'tweet_image', 'tweet_video', 'dm_gif', 'dm_image', 'dm_video', 'subtitles'];
 
@@ -239,6 +241,8 @@ async function appendUpload(ctx: ApiContext): Promise<responses.Reply> {
 		throw invalid('The segment_index must be an integer between 0 and 999.', 'segment_index', fields.segment_index);
 	}
 	if (!fields.media || !fields.media.length) throw invalid('The media field is required.', 'media', '');
+	// Documented guess: X's answer to an oversized chunk is not captured; 413 like its edge answers large bodies.
+	if (fields.media.length > MEDIA_CHUNK_LIMIT) throw responses.payloadTooLarge(`A media chunk may be at most ${MEDIA_CHUNK_LIMIT} bytes.`);
 	media.chunks[segmentIndex] = fields.media;
 	const size = receivedBytes(media);
 	const limit = media.totalBytes ?? KIND[kindOf(media.category)].limit;

@@ -108,6 +108,16 @@ function resolveProfile(nameOrObject: RateLimitProfile | null | undefined): Reso
 	return { name: 'custom', groups: { ...resolveProfile(base).groups, ...(overrides as Record<string, GroupLimits>) } };
 }
 
+/**
+ * Limits for an app-only caller. Endpoints with per-app limits use them. The user-context-only endpoints (the DM
+ * ones) have none, yet X sends rate-limit headers on the 403 an app-only token gets there: documented guess, the
+ * app draws from its own buckets sized like the per-user limits.
+ */
+function appOnlyLimits(limits: GroupLimits): GroupLimits {
+	if (limits.app15 !== undefined || limits.app24 !== undefined) return limits;
+	return { ...limits, app15: limits.user15, app24: limits.user24 };
+}
+
 export interface UsageCap {
 	period: string;
 	scope: string;
@@ -151,6 +161,10 @@ export function createRateLimiter({ clock, profile = 'launch' }: { clock: Clock;
 	let cap: UsageCap | undefined;
 	const buckets = new Map<string, BucketEntry>();
 
+	function groupLimits(group: string): GroupLimits {
+		return (Object.hasOwn(active.groups, group) ? active.groups[group] : undefined) ?? active.groups.default;
+	}
+
 	function bucket(key: string, limit: number, windowHours: WindowHours): SelectedBucket {
 		const now = clock.now();
 		let entry = buckets.get(key);
@@ -162,8 +176,8 @@ export function createRateLimiter({ clock, profile = 'launch' }: { clock: Clock;
 	}
 
 	function bucketsFor(group: string, auth: RateLimitCaller): Selection {
-		const limits = active.groups[group] || active.groups.default;
 		const isUser = auth.kind !== 'app' && auth.userId !== undefined;
+		const limits = isUser ? groupLimits(group) : appOnlyLimits(groupLimits(group));
 		const pick = (scope: 'user' | 'app', hours: WindowHours, owner: string | undefined): SelectedBucket | undefined => {
 			const limit = limits[`${scope}${hours}`];
 			if (limit === undefined || owner === undefined) return undefined;

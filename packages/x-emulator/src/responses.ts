@@ -50,6 +50,16 @@ export function invalidRequest(errors: XInvalidRequestError[]): Reply {
 	});
 }
 
+// X's wording for a path parameter it cannot read (x-dm-api.md §3.2: "The `id` query parameter value [:id] is not valid").
+export function malformedParameter(name: string, value: string): Reply {
+	return invalidRequest([{ parameters: { [name]: [value] }, message: `The \`${name}\` query parameter value [${value}] is not valid` }]);
+}
+
+// Synthetic: X's body for an oversized request is not captured (its edge answers 413); a generic problem like 429's.
+export function payloadTooLarge(detail: string): Reply {
+	return genericProblem(413, detail);
+}
+
 export function contentTypeRequired(): Reply {
 	return invalidRequest([{ parameters: {}, message: 'Requests with bodies must have content-type of application/json.' }]);
 }

@@ -17,30 +17,51 @@ function compile(route: Route): CompiledRoute {
 	};
 }
 
-function matchSegments(compiled: CompiledRoute, pathSegments: string[]): Record<string, string> | undefined {
+/** A path parameter whose %-encoding does not decode (e.g. `%ZZ`, or `%E0` without its continuation bytes). */
+export interface MalformedParam {
+	name: string;
+	value: string;
+}
+
+interface SegmentMatch {
+	params: Record<string, string>;
+	malformed?: MalformedParam;
+}
+
+function matchSegments(compiled: CompiledRoute, pathSegments: string[]): SegmentMatch | undefined {
 	if (compiled.segments.length !== pathSegments.length) return undefined;
 	const params: Record<string, string> = {};
+	let malformed: MalformedParam | undefined;
 	for (let index = 0; index < pathSegments.length; index += 1) {
 		const expected = compiled.segments[index];
 		const actual = pathSegments[index];
 		if (expected.startsWith(':')) {
 			if (!actual) return undefined;
+			const name = expected.slice(1);
 			try {
-				params[expected.slice(1)] = decodeURIComponent(actual);
+				params[name] = decodeURIComponent(actual);
 			} catch {
-				params[expected.slice(1)] = actual;
+				params[name] = actual;
+				malformed ??= { name, value: actual };
 			}
 		} else if (expected !== actual) {
 			return undefined;
 		}
 	}
-	return params;
+	return { params, malformed };
+}
+
+export interface RouteMatch {
+	route: Route;
+	params: Record<string, string>;
+	/** The first path parameter that is not valid %-encoding; the request is a client error. */
+	malformed?: MalformedParam;
 }
 
 export interface Router {
 	add(route: Route): Router;
 	addAll(list: readonly Route[]): Router;
-	match(method: string, path: string): { route: Route; params: Record<string, string> } | undefined;
+	match(method: string, path: string): RouteMatch | undefined;
 	readonly routes: Route[];
 }
 
@@ -60,13 +81,13 @@ export function createRouter(routes: readonly Route[] = []): Router {
 		},
 		match(method, path) {
 			const pathSegments = path.split('/').filter(Boolean);
-			let best: { candidate: CompiledRoute; params: Record<string, string> } | undefined;
+			let best: { candidate: CompiledRoute; found: SegmentMatch } | undefined;
 			for (const candidate of compiled) {
 				if (candidate.route.method !== method && !(method === 'HEAD' && candidate.route.method === 'GET')) continue;
-				const params = matchSegments(candidate, pathSegments);
-				if (params && (!best || candidate.staticCount > best.candidate.staticCount)) best = { candidate, params };
+				const found = matchSegments(candidate, pathSegments);
+				if (found && (!best || candidate.staticCount > best.candidate.staticCount)) best = { candidate, found };
 			}
-			return best && { route: best.candidate.route, params: best.params };
+			return best && { route: best.candidate.route, ...best.found };
 		},
 		get routes() {
 			return compiled.map((entry) => entry.route);

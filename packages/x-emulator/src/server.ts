@@ -1,26 +1,20 @@
-// node:http front end: builds the request context, runs the pipeline (log -> faults -> route -> auth -> rate limit ->
-// scopes -> OpenAPI validation -> handler) and writes the Reply.
+// node:http front end: reads the body (at most 8 MiB, request-body.ts), builds the request context, runs the
+// pipeline (log -> faults -> route -> auth -> rate limit -> scopes -> OpenAPI validation -> handler) and writes the
+// Reply.
 import * as http from 'node:http';
 import * as auth from './auth';
 import type { ApiContext, RequestContext, Route } from './context';
 import type { Fault } from './faults';
 import type { Api, Operation } from './openapi-loader';
 import * as responses from './responses';
+import { MAX_BODY_BYTES, declaredTooLarge, readBody } from './request-body';
+import { bodySummary } from './request-log';
 import type { Runtime } from './runtime';
 import { checkResponse, findOperation, matchOperation, validateRequest } from './validation';
 
 type Reply = responses.Reply;
 /** Answers /_emulator/ control requests. */
 export type ControlHandler = (ctx: RequestContext) => Promise<Reply>;
-
-function readBody(req: http.IncomingMessage): Promise<Buffer> {
-	return new Promise((resolve, reject) => {
-		const chunks: Buffer[] = [];
-		req.on('data', (chunk: Buffer) => chunks.push(chunk));
-		req.on('end', () => resolve(Buffer.concat(chunks)));
-		req.on('error', reject);
-	});
-}
 
 function parseUrl(req: http.IncomingMessage, fallbackHost: string): { url: URL; host: string } {
 	const host = req.headers.host || fallbackHost;
@@ -113,6 +107,7 @@ async function runApiRoute(emulator: Runtime, route: Route, ctx: RequestContext,
 async function route(emulator: Runtime, ctx: RequestContext): Promise<Reply> {
 	const match = emulator.router.match(ctx.method, ctx.path);
 	if (!match) return responses.unknownRoute();
+	if (match.malformed) return responses.malformedParameter(match.malformed.name, match.malformed.value);
 	ctx.params = match.params;
 	const matched = match.route;
 	const operation = operationFor(emulator.api, matched, ctx);
@@ -187,9 +182,50 @@ function sendHalf(req: http.IncomingMessage, res: http.ServerResponse, { status,
 	res.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => req.socket.destroy());
 }
 
+function isControlPath(path: string): boolean {
+	return path === '/_emulator' || path.startsWith('/_emulator/');
+}
+
+// 413 before the body was read (or as soon as it passed the limit). /2 and OAuth requests are logged with the size
+// they announced or sent. The answer goes out at once; then the rest of the body is read and dropped (never kept)
+// for a little while, so that the client reads the answer instead of a connection reset, and the connection goes.
+function refuseTooLarge(emulator: Runtime, ctx: RequestContext, req: http.IncomingMessage, res: http.ServerResponse, bytes: number): void {
+	const detail = `The request body is larger than ${MAX_BODY_BYTES} bytes.`;
+	const control = isControlPath(ctx.path);
+	if (!control) {
+		const entry = emulator.requestLog.start(ctx, emulator.clock.now());
+		entry.body = bodySummary(ctx.headers['content-type'], bytes);
+		entry.status = 413;
+	}
+	const reply = control ? responses.json(413, { error: detail }) : responses.payloadTooLarge(detail);
+	const { status, headers, payload } = serialize(reply, serializeOptions(emulator));
+	res.writeHead(status, headers).end(payload);
+	dropRestOfBody(req);
+}
+
+const LINGER_MS = 2000;
+
+function dropRestOfBody(req: http.IncomingMessage): void {
+	const socket = req.socket;
+	let dropped = 0;
+	const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+	timer.unref();
+	socket.once('close', () => clearTimeout(timer));
+	req.on('data', (chunk: Buffer) => {
+		dropped += chunk.length;
+		if (dropped > MAX_BODY_BYTES) socket.destroy();
+	});
+	req.resume();
+}
+
 async function handle(emulator: Runtime, control: ControlHandler, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-	const ctx = buildContext(emulator, req, await readBody(req));
-	if (ctx.path === '/_emulator' || ctx.path.startsWith('/_emulator/')) {
+	const read = await readBody(req);
+	const ctx = buildContext(emulator, req, read.body ?? Buffer.alloc(0));
+	if (read.tooLarge !== undefined) {
+		refuseTooLarge(emulator, ctx, req, res, read.tooLarge);
+		return;
+	}
+	if (isControlPath(ctx.path)) {
 		const { status, headers, payload } = serialize(await control(ctx), serializeOptions(emulator));
 		res.writeHead(status, headers).end(payload);
 		return;
@@ -222,11 +258,18 @@ async function handle(emulator: Runtime, control: ControlHandler, req: http.Inco
 }
 
 export function createServer(emulator: Runtime, control: ControlHandler): http.Server {
-	return http.createServer((req, res) => {
+	const listener = (req: http.IncomingMessage, res: http.ServerResponse): void => {
 		handle(emulator, control, req, res).catch((error: unknown) => {
 			emulator.internalErrors.push(error);
 			if (!res.headersSent) res.writeHead(500, { 'content-type': responses.JSON_TYPE, date: new Date(emulator.clock.now()).toUTCString() });
 			res.end(JSON.stringify(responses.genericProblem(500).body));
 		});
+	};
+	const server = http.createServer(listener);
+	// Expect: 100-continue (curl sends it for large bodies): an oversized body is refused before the client sends it.
+	server.on('checkContinue', (req: http.IncomingMessage, res: http.ServerResponse) => {
+		if (declaredTooLarge(req) === undefined) res.writeContinue();
+		listener(req, res);
 	});
+	return server;
 }

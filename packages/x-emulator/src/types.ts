@@ -162,7 +162,11 @@ export interface RequestLogEntry {
 	path: string;
 	query: Record<string, string>;
 	headers: Record<string, string | string[] | undefined>;
-	/** Parsed JSON or form body (secret fields redacted), or { contentType, bytes } for other bodies. */
+	/**
+	 * Parsed JSON or form body (secret fields redacted), or { contentType, bytes } for other bodies. Once the log's
+	 * whole bodies pass 32 MiB, the oldest become { contentType, bytes, truncated: true, fields? } (fields: top-level,
+	 * values shortened); so does the body of a request refused with 413.
+	 */
 	body?: unknown;
 	/** undefined while running; null when a fault dropped the connection before any response. */
 	status: number | null | undefined;

@@ -155,9 +155,11 @@ describe('OAuth 2.0 bearer tokens', () => {
 		expect(auth.authenticate(bearerCtx(other.access_token)).userId).toBe('200');
 	});
 
-	test('app-only bearer: 403 unsupported-authentication on DM endpoints, accepted on users lookup', () => {
+	test('app-only bearer: 403 unsupported-authentication on DM endpoints (from the scope check, after the rate limiter), accepted on users lookup', () => {
 		const appToken = auth.issueAppToken(emulator.state, { appId: 'app-9' });
-		const refused = thrownReply(() => auth.authenticate(bearerCtx(appToken)));
+		const dmCtx = bearerCtx(appToken);
+		dmCtx.auth = auth.authenticate(dmCtx);
+		const refused = thrownReply(() => auth.checkScopes(dmCtx));
 		expect(refused.status).toBe(403);
 		expect(refused.contentType).toBe('application/problem+json');
 		expect(refused.body).toEqual({

@@ -5,7 +5,7 @@ const notFoundError = (eventId: string) => ({
 	value: eventId,
 	detail: `Could not find dm event with event_id: [${eventId}].`,
 	title: 'Not Found Error',
-	resource_type: 'dm_event',
+	resource_type: 'tweet',
 	parameter: 'event_id',
 	resource_id: eventId,
 	type: 'https://api.x.com/2/problems/resource-not-found',

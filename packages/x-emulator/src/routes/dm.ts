@@ -164,7 +164,10 @@ function visibleEvent(ctx: ApiContext): StoredEvent | undefined {
 	return event && store.isVisibleTo(state, event, callerId(ctx), clock.now()) ? event : undefined;
 }
 
-const eventNotFound = (eventId: string): responses.NotFoundResource => ({ resourceType: 'dm_event', parameter: 'event_id', value: eventId, label: 'dm event' });
+// The spec's resource_type enum (user, tweet, media, list, space, place, poll) has no DM type and X's value for a
+// missing DM event is not documented: documented guess, `tweet`, the closest kind of object (a message with text,
+// entities, attachments and a snowflake id); `parameter: event_id` tells clients it is a DM event.
+const eventNotFound = (eventId: string): responses.NotFoundResource => ({ resourceType: 'tweet', parameter: 'event_id', value: eventId, label: 'dm event' });
 
 function getEvent(ctx: ApiContext): responses.Reply {
 	const event = visibleEvent(ctx);

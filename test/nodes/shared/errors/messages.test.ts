@@ -96,6 +96,9 @@ describe('answers of X', () => {
 		const event = nodeError({ kind: 'not-found', status: 404, body: {}, resourceType: 'dm_event', value: '1234567890123456789', detail: '', problems: [] });
 		expect(event.message).toBe('X could not find the DM event "1234567890123456789"');
 		expect(event.httpCode).toBe('404');
+		// The spec's enum has no DM type: whatever resource_type X sends, `event_id` names a DM event.
+		const inEnum = nodeError({ kind: 'not-found', status: 404, body: {}, resourceType: 'tweet', parameter: 'event_id', value: '1234567890123456789', detail: '', problems: [] });
+		expect(inEnum.message).toBe('X could not find the DM event "1234567890123456789"');
 		const lookup = nodeError({ kind: 'not-found', status: 200, body: {}, resourceType: 'user', value: 'nobody', detail: 'Could not find user.', problems: [] });
 		expect(lookup.message).toBe('X could not find the user "nobody"');
 		expect(lookup.description).toBe('Could not find user.');

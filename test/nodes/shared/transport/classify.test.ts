@@ -69,7 +69,7 @@ describe('classifyAnswer', () => {
 		expect(classifyAnswer(unsupported, OAUTH2)).toMatchObject({ kind: 'forbidden', reason: 'unsupported-authentication' });
 		const lookup = answer(200, { errors: [{ value: 'nobody', detail: 'Could not find user with usernames: [nobody].', title: 'Not Found Error', resource_type: 'user', parameter: 'usernames', resource_id: 'nobody', type: 'https://api.twitter.com/2/problems/resource-not-found' }] });
 		expect(isFailedLookup(lookup)).toBe(true);
-		expect(classifyAnswer(lookup, OAUTH2)).toMatchObject({ kind: 'not-found', status: 200, resourceType: 'user', value: 'nobody' });
+		expect(classifyAnswer(lookup, OAUTH2)).toMatchObject({ kind: 'not-found', status: 200, resourceType: 'user', parameter: 'usernames', value: 'nobody' });
 		const hidden = answer(200, { errors: [{ type: 'https://api.x.com/2/problems/not-authorized-for-resource', resource_type: 'dm_event', resource_id: '77', title: 'Authorization Error' }] });
 		expect(classifyAnswer(hidden, OAUTH2)).toMatchObject({ kind: 'forbidden', reason: 'resource-unauthorized', resource: { type: 'dm_event', value: '77' } });
 	});
