@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { buildEventQuery, EVENT_TYPES, readEventFieldChoices } from '../shared/event-query';
 import { parseConversationLocator, parseUserLocator } from '../shared/locators';
 import type { UserReference } from '../shared/validation';
-import { parseChoices, parseUserList } from '../shared/validation';
+import { parseChoices, parseUserList } from '../shared/lists';
 import { DEFAULT_LAST_EVENTS, DEFAULT_LAST_HOURS } from './description';
 
 // Poll parameters are not per item; validators still want an index for their messages.

@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { NodeContext } from './validation';
-import { parseChoices } from './validation';
+import { parseChoices } from './lists';
 
 // Values as documented by X (OpenAPI 2.166, x-dm-api.md §2.4), kept in the API's spelling.
 export const EVENT_TYPES = ['MessageCreate', 'ParticipantsJoin', 'ParticipantsLeave'];

@@ -3,7 +3,8 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { buildEventQuery, readEventFieldChoices } from '../../../shared/event-query';
 import { shapeEvents } from '../../../shared/includes';
 import type { DmEvent, XIncludes } from '../../../shared/models';
-import { parseChoices, validateId } from '../../../shared/validation';
+import { parseChoices } from '../../../shared/lists';
+import { validateId } from '../../../shared/validation';
 
 export function readEventId(this: IExecuteFunctions, itemIndex: number): string {
 	return validateId(this, this.getNodeParameter('eventId', itemIndex, ''), 'Event ID', itemIndex, 'event ID');
