@@ -14,14 +14,19 @@ import { isRecord } from '../shared/models/json';
 export const SNOWFLAKE_EPOCH_MS = 1288834974657;
 
 /**
- * Snowflakes are minted on many machines, so an event can become visible shortly after one with a higher id. Ids
- * within this window below the newest passed id are remembered, which lets a later poll recognise such a late event
- * when it shows up in a page that was fetched anyway.
+ * Snowflakes are minted on many machines, so an event can become visible shortly after one with a higher id: X lists
+ * an event at most this long after its own timestamp. The ids the trigger passed inside this window are remembered
+ * (below the window everything counts as passed), and once X's clock is past the window a poll pages back over it,
+ * so that a late event is recognised however many newer events are in front of it.
  */
 export const LATE_WINDOW_MS = 10_000;
 
-/** Upper bound of the remembered ids (19 digits each): keeps the state at a few kilobytes whatever the traffic. */
-export const MAX_SEEN_IDS = 100;
+/**
+ * Upper bound of the remembered ids (19 digits each, about 22 bytes in the saved state). Only events of the late
+ * window are remembered, so this is reached only by a burst of more than this many events within 10 seconds; the
+ * trigger then emits the rest of the burst at the next polls instead of forgetting ids.
+ */
+export const MAX_SEEN_IDS = 1000;
 
 /** Upper bound of remembered resume stops; dropping the shallowest only means re-reading that stretch later. */
 export const MAX_BACKLOG_STOPS = 20;
@@ -76,8 +81,20 @@ export function maxId(ids: string[]): string | undefined {
 	return newest;
 }
 
+export function minId(ids: string[]): string | undefined {
+	let oldest: string | undefined;
+	for (const id of ids) if (oldest === undefined || compareIds(id, oldest) < 0) oldest = id;
+	return oldest;
+}
+
 export function snowflakeTimeMs(id: string): number {
 	return Number(BigInt(id) >> 22n) + SNOWFLAKE_EPOCH_MS;
+}
+
+/** A lower bound of X's clock: the time of the newest of these events, if there is one. */
+export function newestTimeMs(events: Array<{ id: string }>): number | undefined {
+	const newest = maxId(events.map((event) => event.id).filter(isEventId));
+	return newest === undefined ? undefined : snowflakeTimeMs(newest);
 }
 
 /** The highest id that a snowflake minted before `timeMs` can have ('0' before the snowflake epoch). */
@@ -115,14 +132,43 @@ export function selectUnseen<T extends { id: string }>(cursor: DmCursor, events:
 	return [...byId.values()].sort((a, b) => compareIds(a.id, b.id));
 }
 
+/** What a complete run learnt about the late window (floor, newest] of the cursor it started from. */
+export interface LateCheck {
+	/** The run fetched every event X lists above the cursor's floor (it reached the floor or the end of the list). */
+	covered: boolean;
+	/** X's clock when the run began (its Date header): every event minted 10 s before it was listed by then. */
+	serverTimeMs?: number;
+}
+
 /**
- * Moves the cursor over `passedIds` (every unseen event of a complete run, emitted or filtered out). The remembered
- * ids are pruned to the late window and capped at MAX_SEEN_IDS; the floor rises over anything forgotten, so the
- * invariant "every id at or below floor, and every id in seen, has been passed" always holds.
+ * Whether a run should page back to the floor to look for late arrivals: when something is remembered above the floor
+ * and X's clock is a whole window past the floor's window, so that the check lets the floor rise by a window at least.
+ * Polls a minute apart all check; polls in quick succession check once every 10 seconds of X's clock.
  */
-export function advanceCursor(cursor: DmCursor, passedIds: string[]): DmCursor {
+export function lateCheckDue(cursor: DmCursor, serverTimeMs: number | undefined): boolean {
+	if (serverTimeMs === undefined || compareIds(cursor.floor, cursor.newest) >= 0) return false;
+	return compareIds(lastIdBefore(serverTimeMs - 2 * LATE_WINDOW_MS), cursor.floor) > 0;
+}
+
+/** The floor after a run: only a run that looked at the whole window may raise it, never above the newest id. */
+function nextFloor(cursor: DmCursor, newest: string, check: LateCheck): string {
+	if (!check.covered) return cursor.floor;
+	const settled = [lastIdBefore(snowflakeTimeMs(newest) - LATE_WINDOW_MS)];
+	if (check.serverTimeMs !== undefined) settled.push(lastIdBefore(check.serverTimeMs - LATE_WINDOW_MS));
+	const raised = minId([newest, maxId(settled) ?? '0']) ?? newest;
+	return maxId([cursor.floor, raised]) ?? cursor.floor;
+}
+
+/**
+ * Moves the cursor over `passedIds` (every unseen event of a complete run that was emitted or filtered out). A run
+ * that covered the late window raises the floor to the window's lower edge, measured from the newest id or from X's
+ * clock, whichever is later; the remembered ids are those above the floor. Beyond MAX_SEEN_IDS the floor rises over
+ * the oldest of them (runs pass at most that many, see roomForIds), so the invariant "every id at or below floor, and
+ * every id in seen, has been passed" always holds.
+ */
+export function advanceCursor(cursor: DmCursor, passedIds: string[], check: LateCheck = { covered: true }): DmCursor {
 	const newest = maxId([cursor.newest, ...passedIds.filter(isEventId)]) ?? cursor.newest;
-	let floor = maxId([cursor.floor, lastIdBefore(snowflakeTimeMs(newest) - LATE_WINDOW_MS)]) ?? cursor.floor;
+	let floor = nextFloor(cursor, newest, check);
 	const remembered = new Set<string>();
 	for (const id of [...cursor.seen, ...passedIds]) {
 		if (isEventId(id) && compareIds(id, floor) > 0 && compareIds(id, newest) <= 0) remembered.add(id);
@@ -135,13 +181,24 @@ export function advanceCursor(cursor: DmCursor, passedIds: string[]): DmCursor {
 	return { newest, floor, seen };
 }
 
+/** The cursor with every id at or below `id` counted as passed (never above the newest id). */
+export function raiseFloor(cursor: DmCursor, id: string): DmCursor {
+	const floor = minId([cursor.newest, maxId([cursor.floor, id]) ?? id]) ?? cursor.newest;
+	return { ...cursor, floor, seen: cursor.seen.filter((seen) => compareIds(seen, floor) > 0) };
+}
+
+/** How many more ids a run can pass without going over MAX_SEEN_IDS (what `check` frees is counted first). */
+export function roomForIds(cursor: DmCursor, check: LateCheck): number {
+	return Math.max(0, MAX_SEEN_IDS - advanceCursor(cursor, [], check).seen.length);
+}
+
 /** Validates a cursor read back from static data; anything malformed reads as "no cursor" (first run again). */
 export function parseCursor(value: unknown): DmCursor | undefined {
 	if (!isRecord(value)) return undefined;
 	const { newest, floor, seen } = value;
 	if (!isEventId(newest) || !isEventId(floor) || !Array.isArray(seen)) return undefined;
 	if (compareIds(floor, newest) > 0) return undefined;
-	return advanceCursor({ newest, floor, seen: seen.filter(isEventId) }, []);
+	return advanceCursor({ newest, floor, seen: seen.filter(isEventId) }, [], { covered: false });
 }
 
 function parseStop(value: unknown): ResumeStop | undefined {

@@ -3,6 +3,8 @@ import type { IDataObject } from 'n8n-workflow';
 import { isRecord } from '../shared/models/json';
 import type { DmBacklog, DmCursor } from './cursor';
 import { isEventId, parseBacklog, parseCursor } from './cursor';
+import type { PendingBackfill } from './first-run';
+import { parsePendingBackfill } from './first-run';
 
 /** Bumped when the stored shape changes incompatibly; another version reads as a first run. */
 export const STATE_VERSION = 1;
@@ -16,8 +18,12 @@ export interface TriggerState {
 	cursor?: DmCursor;
 	/** Resume stops of polls that stopped above the cursor, and the edge left by an emitted stretch. */
 	backlog?: DmBacklog;
-	/** Epoch ms until which polls skip without a request (an exhausted rate-limit window). */
+	/** Host-clock epoch ms until which polls skip without a request (an exhausted rate-limit window). */
 	resetAt?: number;
+	/** How long that pause was when it began: from any later "now" it never lasts longer (a host clock set back). */
+	resetWaitMs?: number;
+	/** What a first-run backfill spread over several polls still has to find (with the resume stops in `backlog`). */
+	backfill?: PendingBackfill;
 	/** The authenticated user's id, remembered per credential (`key`). */
 	me?: { key: string; id: string };
 	/** Resolved @usernames (lower case, without @) of the current settings only. */
@@ -42,6 +48,10 @@ export function loadState(staticData: IDataObject): TriggerState {
 	const backlog = parseBacklog(staticData.backlog);
 	if (backlog) state.backlog = backlog;
 	if (typeof staticData.resetAt === 'number' && Number.isFinite(staticData.resetAt)) state.resetAt = staticData.resetAt;
+	const { resetWaitMs } = staticData;
+	if (typeof resetWaitMs === 'number' && Number.isFinite(resetWaitMs) && resetWaitMs >= 0) state.resetWaitMs = resetWaitMs;
+	const backfill = parsePendingBackfill(staticData.backfill);
+	if (backfill) state.backfill = backfill;
 	const { me } = staticData;
 	if (isRecord(me) && typeof me.key === 'string' && isEventId(me.id)) state.me = { key: me.key, id: me.id };
 	const usernames = parseUsernames(staticData.usernames);
@@ -58,6 +68,8 @@ export function saveState(staticData: IDataObject, state: TriggerState): void {
 		next.backlog = { key, stops: stops.map((stop) => ({ ...stop })), ...(edge === undefined ? {} : { edge }) };
 	}
 	if (state.resetAt !== undefined) next.resetAt = state.resetAt;
+	if (state.resetWaitMs !== undefined) next.resetWaitMs = state.resetWaitMs;
+	if (state.backfill) next.backfill = { ...state.backfill };
 	if (state.me) next.me = { ...state.me };
 	if (state.usernames) next.usernames = { ...state.usernames };
 	for (const key of Object.keys(staticData)) if (!(key in next)) delete staticData[key];

@@ -27,10 +27,11 @@ describe.each([
 		const { emu, me, users } = env;
 		const trigger = env.createTrigger();
 		expect(await trigger.poll()).toBeNull();
+		const lateAt = emu.clock.now();
 		const late = emu.sendAs(users.alice.id, { to: me.id, text: 'late', visibleAfterMs: lateMs }) as DmEvent;
 		const fresh = burst(newer, gapMs);
 		// The poll comes while the late event is not listed yet: it emits the newer events only.
-		expect(emu.clock.now()).toBeLessThan(Date.parse(late.created_at) + lateMs);
+		expect(emu.clock.now()).toBeLessThan(lateAt + lateMs);
 		expect(eventIds(await trigger.poll())).toEqual(eventIds(fresh));
 		env.tick(POLL_INTERVAL_MS);
 		expect(eventIds(await trigger.poll())).toEqual([late.id]);
@@ -68,7 +69,7 @@ test('the remembered ids shrink back once a poll 10 s later has looked for late 
 	env.emu.clearRequests();
 	expect(await trigger.poll()).toBeNull();
 	// That poll paged back over the 300 events once; from now on an idle poll is one request again.
-	expect(env.listRequests()).toHaveLength(4);
+	expect(env.listRequests()).toHaveLength(3);
 	expect(trigger.staticData?.cursor?.seen).toEqual([]);
 	expect(JSON.stringify(trigger.savedStaticData).length).toBeLessThan(600);
 	env.tick(POLL_INTERVAL_MS);

@@ -106,7 +106,8 @@ test('a host clock that jumps back two days while paused does not stretch the pa
 	expect(await trigger.poll()).toBeNull();
 	env.setHostClockSkew(-2 * 24 * 60 * MINUTE_MS);
 	const next = await minutesUntilRequest(trigger, 3000);
-	expect(next.minutes).toBeLessThanOrEqual(16);
+	// The first poll after the jump cannot know how much of the pause is left: at most the whole window from then.
+	expect(next.minutes).toBeLessThanOrEqual(17);
 	expect(next.texts).toEqual(['waiting']);
 });
 
