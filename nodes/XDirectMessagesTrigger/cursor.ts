@@ -62,6 +62,11 @@ export interface DmBacklog {
 	stops: ResumeStop[];
 	/** No unseen event lies between the cursor and this id (exclusive); a run may stop at any id at or below it. */
 	edge?: string;
+	/**
+	 * X's clock when everything between the cursor's floor and the edge was last looked at (the stretch below the edge
+	 * was emitted by a run that reached the floor): a run that stops at the edge has then looked at the whole window.
+	 */
+	edgeCheckedAt?: number;
 }
 
 export function isEventId(value: unknown): value is string {
@@ -138,6 +143,11 @@ export interface LateCheck {
 	covered: boolean;
 	/** X's clock when the run began (its Date header): every event minted 10 s before it was listed by then. */
 	serverTimeMs?: number;
+	/**
+	 * A run resumed from a stop looked only below the stop's `above` event: what lies from there up has not been
+	 * passed yet (it may hold late arrivals inside the window), so the floor stays below it.
+	 */
+	below?: string;
 }
 
 /**
@@ -150,13 +160,22 @@ export function lateCheckDue(cursor: DmCursor, serverTimeMs: number | undefined)
 	return compareIds(lastIdBefore(serverTimeMs - 2 * LATE_WINDOW_MS), cursor.floor) > 0;
 }
 
+/**
+ * Where a run has looked at everything above the floor: a page holding an id at or below this one (ids are whole
+ * numbers, so nothing lies between the floor and the id right above it).
+ */
+export function floorBound(cursor: DmCursor): string {
+	return (BigInt(cursor.floor) + 1n).toString();
+}
+
 /** The floor after a run: only a run that looked at the whole window may raise it, never above the newest id. */
 function nextFloor(cursor: DmCursor, newest: string, check: LateCheck): string {
 	if (!check.covered) return cursor.floor;
 	const settled = [lastIdBefore(snowflakeTimeMs(newest) - LATE_WINDOW_MS)];
 	if (check.serverTimeMs !== undefined) settled.push(lastIdBefore(check.serverTimeMs - LATE_WINDOW_MS));
-	const raised = minId([newest, maxId(settled) ?? '0']) ?? newest;
-	return maxId([cursor.floor, raised]) ?? cursor.floor;
+	const ceilings = [newest, maxId(settled) ?? '0'];
+	if (check.below !== undefined) ceilings.push((BigInt(check.below) - 1n).toString());
+	return maxId([cursor.floor, minId(ceilings) ?? newest]) ?? cursor.floor;
 }
 
 /**
@@ -209,11 +228,12 @@ function parseStop(value: unknown): ResumeStop | undefined {
 
 export function parseBacklog(value: unknown): DmBacklog | undefined {
 	if (!isRecord(value)) return undefined;
-	const { key, stops, edge } = value;
+	const { key, stops, edge, edgeCheckedAt } = value;
 	if (typeof key !== 'string' || !Array.isArray(stops)) return undefined;
 	const valid = stops.map(parseStop).filter((stop): stop is ResumeStop => stop !== undefined);
 	const backlog: DmBacklog = { key, stops: valid.slice(-MAX_BACKLOG_STOPS) };
 	if (isEventId(edge)) backlog.edge = edge;
+	if (backlog.edge !== undefined && typeof edgeCheckedAt === 'number' && Number.isFinite(edgeCheckedAt)) backlog.edgeCheckedAt = edgeCheckedAt;
 	return backlog.stops.length || backlog.edge ? backlog : undefined;
 }
 
@@ -240,19 +260,44 @@ export function pushStop(backlog: DmBacklog | undefined, key: string, stop: Resu
 	if (stops[stops.length - 1]?.token !== stop.token) stops.push(stop);
 	const next: DmBacklog = { key, stops: stops.slice(-MAX_BACKLOG_STOPS) };
 	if (own?.edge !== undefined) next.edge = own.edge;
+	if (own?.edgeCheckedAt !== undefined) next.edgeCheckedAt = own.edgeCheckedAt;
 	return next;
 }
 
 /**
  * After a run reached the cursor and its events were emitted. A run from the newest event leaves nothing behind;
- * a run from a resume stop drops that stop and leaves its `above` id as the edge for the next run.
+ * a run from a resume stop drops that stop and leaves its `above` id as the edge for the next run, with X's clock
+ * when the run had looked at everything above the floor (`checkedAt`), if it had.
  */
 export function completeRun(
 	backlog: DmBacklog | undefined,
 	key: string,
 	resumedFrom: ResumeStop | undefined,
+	checkedAt?: number,
 ): DmBacklog | undefined {
 	const own = backlogOf(backlog, key);
 	if (!own || resumedFrom === undefined) return undefined;
-	return { key, stops: own.stops.slice(0, -1), edge: resumedFrom.above };
+	const next: DmBacklog = { key, stops: own.stops.slice(0, -1), edge: resumedFrom.above };
+	if (checkedAt !== undefined) next.edgeCheckedAt = checkedAt;
+	return next;
+}
+
+/**
+ * What a complete run looked at: everything above the floor if it reached the floor (or the end of the list), or if
+ * it stopped at an edge below which everything had been looked at (then as of that earlier time).
+ */
+export function lateCheckOf(
+	cursor: DmCursor,
+	backlog: DmBacklog | undefined,
+	key: string,
+	run: { ids: string[]; listEnd: boolean; serverTimeMs?: number; resumedFrom?: ResumeStop },
+): LateCheck {
+	const below = run.resumedFrom?.above;
+	if (run.listEnd || reachesBound(floorBound(cursor), run.ids)) return { covered: true, serverTimeMs: run.serverTimeMs, below };
+	const own = backlogOf(backlog, key);
+	const checkedAt = own?.edgeCheckedAt;
+	if (own?.edge === undefined || checkedAt === undefined || stopBound(cursor, own, key) !== own.edge || !reachesBound(own.edge, run.ids)) {
+		return { covered: false };
+	}
+	return { covered: true, serverTimeMs: Math.min(run.serverTimeMs ?? checkedAt, checkedAt), below };
 }

@@ -6,7 +6,7 @@
 import type { DmEvent } from '../shared/models';
 import { isRecord } from '../shared/models/json';
 import { settle } from '../shared/settle';
-import { isXApiFailure, MAX_PAGE_SIZE } from '../shared/transport';
+import { MAX_PAGE_SIZE } from '../shared/transport';
 import type { DmCursor, ResumeStop } from './cursor';
 import {
 	advanceCursor,
@@ -30,7 +30,7 @@ import type { PageRun } from './paging';
 import { fetchRun } from './paging';
 import type { Prepared } from './prepare';
 import type { Outcome, RunContext } from './runs';
-import { oldestId, resumeStopOf } from './runs';
+import { isRejectedToken, oldestId, resumeStopOf } from './runs';
 import type { TriggerSettings } from './settings';
 
 /** One poll of a backfill never pages further back than this; a longer backfill carries on at the next poll. */
@@ -61,7 +61,7 @@ function eventTimeMs(event: DmEvent): number {
 	return Number.isFinite(created) ? created : snowflakeTimeMs(event.id);
 }
 
-/** Which fetched events a backfill wants, and whether it has all of them (the pages are newest first). */
+/** Which fetched events a backfill wants, and whether it has all of them (newest first, without duplicates). */
 interface Wanted {
 	pick(events: DmEvent[]): DmEvent[];
 	complete(events: DmEvent[]): boolean;
@@ -90,14 +90,31 @@ function wantedEvents(settings: TriggerSettings, filter: EventFilter, pending: P
 
 const oldestFirst = (events: DmEvent[]): DmEvent[] => [...events].sort((a, b) => compareIds(a.id, b.id));
 
+/** The events of a run's pages so far, newest first, each once (pages can overlap when events arrive meanwhile). */
+function collector(): { add(page: DmEvent[]): DmEvent[] } {
+	const ids = new Set<string>();
+	const events: DmEvent[] = [];
+	return {
+		add(page) {
+			for (const event of page) {
+				if (ids.has(event.id)) continue;
+				ids.add(event.id);
+				events.push(event);
+			}
+			return events;
+		},
+	};
+}
+
 /** Remembers where the backfill stopped; emits nothing yet (its older part comes first). */
 function carryOn(run: PageRun, prepared: Prepared, wanted: Wanted): Outcome {
 	if (run.end === 'failed' && classifyFailure(run.error) === 'persistent') throw run.error;
 	const { state, listing } = prepared;
 	const stop = resumeStopOf(run);
-	if (stop === undefined) throw run.error;
+	// Nothing to carry on from (nothing was fetched): the next poll starts the first run again.
+	const carried = stop ? { backlog: pushStop(state.backlog, listing.key, stop), backfill: wanted.pending(run.events) } : {};
 	return {
-		state: { ...state, backlog: pushStop(state.backlog, listing.key, stop), backfill: wanted.pending(run.events), resetAt: run.pauseUntil },
+		state: { ...state, backlog: undefined, backfill: undefined, ...carried, resetAt: run.pauseUntil },
 		events: [],
 		includes: {},
 		failure: run.error,
@@ -120,14 +137,15 @@ async function startFirstRun({ api, budgetMs }: RunContext, settings: TriggerSet
 	const { listing, filter, state } = prepared;
 	let wanted: Wanted | undefined;
 	let lateFloor: string | undefined;
-	const seen: DmEvent[] = [];
+	const fetched = collector();
+	// Done when the backfill has what it wants and the late window of the newest event has been looked at.
 	const isLastPage = (page: DmEvent[], serverTimeMs: number | undefined): boolean => {
 		wanted ??= wantedEvents(settings, filter, undefined, (serverTimeMs ?? now) - settings.lastHours * HOUR_MS);
 		const newest = maxId(page.map((event) => event.id));
 		if (lateFloor === undefined && newest !== undefined) lateFloor = lastIdBefore(snowflakeTimeMs(newest) - LATE_WINDOW_MS);
-		seen.push(...page);
-		const windowDone = lateFloor === undefined || reachesBound(lateFloor, page.map((event) => event.id)) || seen.length >= MAX_SEEN_IDS;
-		return windowDone && wanted.complete(seen);
+		const events = fetched.add(page);
+		const windowDone = lateFloor === undefined || reachesBound(lateFloor, page.map((event) => event.id)) || events.length >= MAX_SEEN_IDS;
+		return windowDone && wanted.complete(events);
 	};
 	const maxPages = settings.firstPoll === 'recordOnly' ? RECORD_MAX_PAGES : BACKFILL_MAX_PAGES;
 	const run = await fetchRun(api, { path: listing.path, qs: settings.query, isLastPage, maxPages, budgetMs });
@@ -156,15 +174,12 @@ async function continueBackfill(
 ): Promise<Outcome | undefined> {
 	const { listing, filter, state } = prepared;
 	const wanted = wantedEvents(settings, filter, pending, pending.sinceMs ?? 0);
-	const fetched: DmEvent[] = [];
-	const isLastPage = (page: DmEvent[]): boolean => {
-		fetched.push(...page);
-		return wanted.complete(fetched);
-	};
+	const fetched = collector();
+	const isLastPage = (page: DmEvent[]): boolean => wanted.complete(fetched.add(page));
 	const options = { path: listing.path, qs: settings.query, startToken: stop.token, isLastPage, maxPages: BACKFILL_MAX_PAGES, budgetMs };
 	const resumed = await settle(fetchRun(api, options));
 	// A resume point the server no longer accepts: the backfill starts over.
-	if (!resumed.ok && isXApiFailure(resumed.error) && resumed.error.kind === 'invalid-request') return undefined;
+	if (!resumed.ok && isRejectedToken(resumed.error)) return undefined;
 	if (!resumed.ok) throw resumed.error;
 	const run = resumed.value;
 	const finished = run.end === 'stopped' || run.end === 'listEnd';

@@ -7,7 +7,9 @@ import {
 	advanceCursor,
 	compareIds,
 	completeRun,
+	floorBound,
 	lateCheckDue,
+	lateCheckOf,
 	newestTimeMs,
 	nextStop,
 	pushStop,
@@ -42,7 +44,7 @@ export interface RunContext {
 const idsOf = (events: DmEvent[]): string[] => events.map((event) => event.id);
 
 /** A resume point the server no longer accepts. */
-function isRejectedToken(error: unknown): boolean {
+export function isRejectedToken(error: unknown): boolean {
 	return isXApiFailure(error) && error.kind === 'invalid-request';
 }
 
@@ -119,7 +121,7 @@ export async function pollNewEvents(
 		const bound = stopBound(cursor, from, listing.key);
 		let target: string | undefined;
 		const isLastPage = (page: DmEvent[], serverTimeMs: number | undefined): boolean => {
-			target ??= lateCheckDue(cursor, serverTimeMs ?? newestTimeMs(page)) ? cursor.floor : bound;
+			target ??= lateCheckDue(cursor, serverTimeMs ?? newestTimeMs(page)) ? floorBound(cursor) : bound;
 			return reachesBound(target, idsOf(page));
 		};
 		return { path: listing.path, qs: settings.query, isLastPage, budgetMs };
@@ -130,14 +132,13 @@ export async function pollNewEvents(
 	// when only the look back for late arrivals was left, so that it is finished before anything above it.
 	if (!listEnd && run.end !== 'stopped') return interrupted(run, state, backlog, listing.key);
 
-	const check: LateCheck = {
-		covered: listEnd || reachesBound(cursor.floor, fetched),
-		serverTimeMs: run.serverTimeMs ?? newestTimeMs(run.events),
-	};
+	const serverTimeMs = run.serverTimeMs ?? newestTimeMs(run.events);
+	const check = lateCheckOf(cursor, backlog, listing.key, { ids: fetched, listEnd, serverTimeMs, resumedFrom: stop });
 	const unseen = selectUnseen(cursor, run.events);
 	const passed = passable(cursor, unseen, check);
 	const next = advanceCursor(cursor, idsOf(passed), check);
-	const rest = passed.length < unseen.length ? partlyPassed(backlog, listing.key) : completeRun(backlog, listing.key, stop);
+	const checkedAt = check.covered ? check.serverTimeMs : undefined;
+	const rest = passed.length < unseen.length ? partlyPassed(backlog, listing.key) : completeRun(backlog, listing.key, stop, checkedAt);
 	return {
 		state: { ...state, cursor: next, backlog: rest, resetAt: run.pauseUntil },
 		events: passed.filter((event) => matchesFilter(event, filter)),

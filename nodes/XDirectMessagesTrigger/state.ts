@@ -64,8 +64,10 @@ export function saveState(staticData: IDataObject, state: TriggerState): void {
 	const next: IDataObject = { version: STATE_VERSION };
 	if (state.cursor) next.cursor = { ...state.cursor, seen: [...state.cursor.seen] };
 	if (state.backlog) {
-		const { key, stops, edge } = state.backlog;
-		next.backlog = { key, stops: stops.map((stop) => ({ ...stop })), ...(edge === undefined ? {} : { edge }) };
+		const { key, stops, edge, edgeCheckedAt } = state.backlog;
+		const backlog: IDataObject = { key, stops: stops.map((stop) => ({ ...stop })), ...(edge === undefined ? {} : { edge }) };
+		if (edgeCheckedAt !== undefined) backlog.edgeCheckedAt = edgeCheckedAt;
+		next.backlog = backlog;
 	}
 	if (state.resetAt !== undefined) next.resetAt = state.resetAt;
 	if (state.resetWaitMs !== undefined) next.resetWaitMs = state.resetWaitMs;

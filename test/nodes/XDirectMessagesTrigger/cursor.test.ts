@@ -19,7 +19,9 @@ import {
 	stopBound,
 	pushStop,
 	completeRun,
+	floorBound,
 	lateCheckDue,
+	lateCheckOf,
 	roomForIds,
 } from '../../../nodes/XDirectMessagesTrigger/cursor';
 
@@ -106,6 +108,10 @@ describe('cursor', () => {
 		expect(covered.floor).toBe(lastIdBefore(T0 + 15_000));
 		expect(covered.seen).toEqual(later);
 		expect(advanceCursor(start, later, { covered: true, serverTimeMs: T0 + 60_000 })).toEqual({ newest: later[0], floor: later[0], seen: [] });
+		// A run resumed from a stop inside the window looked only below the stop: the floor stays below it.
+		const resumed = advanceCursor(start, [], { covered: true, serverTimeMs: T0 + 60_000, below: ids[1] });
+		expect(resumed.floor).toBe((BigInt(ids[1]) - 1n).toString());
+		expect(resumed.seen).toEqual([ids[2], ids[1]]);
 	});
 
 	test('the look back for late arrivals is due once X\'s clock is a window past the floor\'s window', () => {
@@ -189,7 +195,7 @@ function pollOnce(state: SimState, visible: string[], emitted: string[], { maxPa
 	const newestFirst = [...visible].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0));
 	const { cursor } = state;
 	const stop = nextStop(state.backlog, key);
-	const target = lateCheckDue(cursor, serverTimeMs) ? cursor.floor : stopBound(cursor, state.backlog, key);
+	const target = lateCheckDue(cursor, serverTimeMs) ? floorBound(cursor) : stopBound(cursor, state.backlog, key);
 	let run: string[] = [];
 	let token = stop?.token;
 	let pages = 0;
@@ -209,7 +215,7 @@ function pollOnce(state: SimState, visible: string[], emitted: string[], { maxPa
 			return { ...state, backlog: pushStop(state.backlog, key, { token, above }) };
 		}
 	}
-	const check: LateCheck = { covered: listEnd || reachesBound(cursor.floor, run), serverTimeMs };
+	const check: LateCheck = lateCheckOf(cursor, state.backlog, key, { ids: run, listEnd, serverTimeMs, resumedFrom: stop });
 	const unseen = selectUnseen(
 		cursor,
 		run.map((id) => ({ id })),
@@ -219,7 +225,8 @@ function pollOnce(state: SimState, visible: string[], emitted: string[], { maxPa
 	const passed = [...late, ...fresh.slice(0, Math.max(0, roomForIds(cursor, check) - late.length))];
 	emitted.push(...passed);
 	const partly = passed.length < unseen.length;
-	const backlog = partly ? state.backlog && { key, stops: [...state.backlog.stops] } : completeRun(state.backlog, key, stop);
+	const checkedAt = check.covered ? check.serverTimeMs : undefined;
+	const backlog = partly ? state.backlog && { key, stops: [...state.backlog.stops] } : completeRun(state.backlog, key, stop, checkedAt);
 	return { cursor: advanceCursor(cursor, passed, check), backlog };
 }
 
