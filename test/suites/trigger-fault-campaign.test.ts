@@ -155,10 +155,13 @@ function createTraffic(random: Random, counts: Counts) {
 	return { addEvent, addLateBurst };
 }
 
-/** The host clock: mostly in sync with X's, sometimes hours ahead or behind, now and then set back two days. */
-function moveHostClock(random: Random, counts: Counts): void {
-	if (!random.chance(0.08)) return;
-	const roll = random.next();
+/**
+ * The host clock: mostly in sync with X's, sometimes hours ahead or behind, now and then set back two days (more
+ * often while the trigger waits for a rate-limit reset, to try that pause).
+ */
+function moveHostClock(random: Random, counts: Counts, paused: boolean): void {
+	if (!random.chance(paused ? 0.3 : 0.08)) return;
+	const roll = paused ? 0.95 : random.next();
 	counts.hostClockChanges += 1;
 	if (roll < 0.4) env.setHostClockSkew(0);
 	else if (roll < 0.65) env.setHostClockSkew(-random.int(1, 3 * 60) * 60_000);
@@ -280,7 +283,7 @@ test(`randomized faults, restarts and rate limits: every event exactly once, in 
 		// an activation sees an event that shows up late depends on how far back its first poll could look.
 		const active = trigger.staticData?.cursor !== undefined;
 		if (random.chance(0.1) && active) for (const id of addLateBurst()) late.add(id);
-		moveHostClock(random, counts);
+		moveHostClock(random, counts, trigger.staticData?.resetAt !== undefined);
 		injectFaults(random, counts);
 		// A host with a poll budget (newer n8n): sometimes only one page per poll.
 		const budgetMs = random.chance(0.15) ? 0 : DEFAULT_BUDGET_MS;
