@@ -5,13 +5,14 @@
  * reaches what it has already passed. The cursor is an id bound, never a lookup: events that are deleted or age out of
  * the 30-day window between polls cannot break it.
  *
- * Event ids are 64-bit snowflakes. They are compared as BigInt because JavaScript numbers lose precision above 2^53.
+ * Event ids are 64-bit snowflakes, compared as BigInt (ids.ts).
  */
 
 import { isRecord } from '../shared/models/json';
+import { compareIds, isEventId, lastIdBefore, maxId, minId, snowflakeTimeMs } from './ids';
 
-/** X snowflake epoch (2010-11-04T01:42:54.657Z); the top 41 bits of an id are milliseconds since then. */
-export const SNOWFLAKE_EPOCH_MS = 1288834974657;
+// The id arithmetic is part of the cursor's API.
+export { compareIds, isEventId, lastIdBefore, maxId, minId, newestTimeMs, SNOWFLAKE_EPOCH_MS, snowflakeTimeMs } from './ids';
 
 /**
  * Snowflakes are minted on many machines, so an event can become visible shortly after one with a higher id: X lists
@@ -30,8 +31,6 @@ export const MAX_SEEN_IDS = 1000;
 
 /** Upper bound of remembered resume stops; dropping the shallowest only means re-reading that stretch later. */
 export const MAX_BACKLOG_STOPS = 20;
-
-const ID_PATTERN = /^[0-9]{1,19}$/;
 
 export interface DmCursor {
 	/** Newest event id the trigger has passed (emitted or filtered out). Every higher id is unseen. */
@@ -67,45 +66,6 @@ export interface DmBacklog {
 	 * was emitted by a run that reached the floor): a run that stops at the edge has then looked at the whole window.
 	 */
 	edgeCheckedAt?: number;
-}
-
-export function isEventId(value: unknown): value is string {
-	return typeof value === 'string' && ID_PATTERN.test(value);
-}
-
-export function compareIds(a: string, b: string): number {
-	const left = BigInt(a);
-	const right = BigInt(b);
-	if (left < right) return -1;
-	return left > right ? 1 : 0;
-}
-
-export function maxId(ids: string[]): string | undefined {
-	let newest: string | undefined;
-	for (const id of ids) if (newest === undefined || compareIds(id, newest) > 0) newest = id;
-	return newest;
-}
-
-export function minId(ids: string[]): string | undefined {
-	let oldest: string | undefined;
-	for (const id of ids) if (oldest === undefined || compareIds(id, oldest) < 0) oldest = id;
-	return oldest;
-}
-
-export function snowflakeTimeMs(id: string): number {
-	return Number(BigInt(id) >> 22n) + SNOWFLAKE_EPOCH_MS;
-}
-
-/** A lower bound of X's clock: the time of the newest of these events, if there is one. */
-export function newestTimeMs(events: Array<{ id: string }>): number | undefined {
-	const newest = maxId(events.map((event) => event.id).filter(isEventId));
-	return newest === undefined ? undefined : snowflakeTimeMs(newest);
-}
-
-/** The highest id that a snowflake minted before `timeMs` can have ('0' before the snowflake epoch). */
-export function lastIdBefore(timeMs: number): string {
-	const bound = (BigInt(Math.floor(timeMs) - SNOWFLAKE_EPOCH_MS) << 22n) - 1n;
-	return bound > 0n ? bound.toString() : '0';
 }
 
 /** The cursor before anything was passed: every event is unseen. */
