@@ -57,6 +57,17 @@ test('"Emit the Last Hours" emits the matching events of the last N hours', asyn
 	expect(await trigger.poll()).toBeNull();
 });
 
+test('"Emit the Last Hours" counts the hours on X\'s clock, not on a host clock 3 hours behind it', async () => {
+	const { me, users } = env;
+	env.send(users.alice, me, '4 hours ago');
+	env.tick(2 * HOUR_MS);
+	const recent = env.send(users.bob, me, '2 hours ago');
+	env.tick(2 * HOUR_MS);
+	env.setHostClockSkew(-3 * HOUR_MS);
+	const trigger = env.createTrigger({ firstPoll: 'lastHours', lastHours: 3 });
+	expect(eventIds(await trigger.poll())).toEqual([recent.id]);
+});
+
 test('a failing first poll re-throws and leaves no cursor', async () => {
 	env.emu.addFault({ path: '/2/dm_events', status: 503, times: 2 });
 	const trigger = env.createTrigger();
