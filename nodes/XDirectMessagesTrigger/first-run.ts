@@ -6,21 +6,16 @@
 import type { DmEvent } from '../shared/models';
 import { isRecord } from '../shared/models/json';
 import { settle } from '../shared/settle';
-import { MAX_PAGE_SIZE } from '../shared/transport';
 import type { DmCursor, ResumeStop } from './cursor';
 import {
 	advanceCursor,
 	compareIds,
 	completeRun,
 	emptyCursor,
-	lastIdBefore,
-	LATE_WINDOW_MS,
-	MAX_SEEN_IDS,
 	maxId,
 	nextStop,
 	pushStop,
 	raiseFloor,
-	reachesBound,
 	snowflakeTimeMs,
 } from './cursor';
 import { classifyFailure } from './failures';
@@ -35,8 +30,6 @@ import type { TriggerSettings } from './settings';
 
 /** One poll of a backfill never pages further back than this; a longer backfill carries on at the next poll. */
 const BACKFILL_MAX_PAGES = 50;
-/** "Start From Now" pages back over the late window of the newest event, at most as far as it can remember. */
-const RECORD_MAX_PAGES = Math.ceil(MAX_SEEN_IDS / MAX_PAGE_SIZE);
 const HOUR_MS = 60 * 60 * 1000;
 
 /** What a backfill spread over several polls still has to find below its deepest resume stop. */
@@ -121,41 +114,36 @@ function carryOn(run: PageRun, prepared: Prepared, wanted: Wanted): Outcome {
 	};
 }
 
-/** The cursor of a fresh activation: everything fetched is passed, and so is everything below what was fetched. */
-function activationCursor(run: PageRun, windowCovered: boolean): DmCursor {
-	const cursor = advanceCursor(
-		emptyCursor(),
-		run.events.map((event) => event.id),
-		{ covered: true, serverTimeMs: run.serverTimeMs },
-	);
+/**
+ * The cursor of a fresh activation: everything fetched is passed, and so is everything below what was fetched (the
+ * history before activation). An event that shows up late inside the late window of the newest one, above the
+ * oldest event fetched, is still new.
+ */
+function activationCursor(run: PageRun): DmCursor {
+	const ids = run.events.map((event) => event.id);
+	const cursor = advanceCursor(emptyCursor(), ids, { covered: true, serverTimeMs: run.serverTimeMs });
 	const oldest = oldestId(run.events);
-	return windowCovered || oldest === undefined ? cursor : raiseFloor(cursor, oldest);
+	return run.end === 'listEnd' || oldest === undefined ? cursor : raiseFloor(cursor, oldest);
 }
 
 /** First poll after activation: records the newest event as the cursor; emits a backfill only if asked to. */
 async function startFirstRun({ api, budgetMs }: RunContext, settings: TriggerSettings, prepared: Prepared, now: number): Promise<Outcome> {
 	const { listing, filter, state } = prepared;
 	let wanted: Wanted | undefined;
-	let lateFloor: string | undefined;
 	const fetched = collector();
-	// Done when the backfill has what it wants and the late window of the newest event has been looked at.
 	const isLastPage = (page: DmEvent[], serverTimeMs: number | undefined): boolean => {
+		// "The last hours" are counted on X's clock.
 		wanted ??= wantedEvents(settings, filter, undefined, (serverTimeMs ?? now) - settings.lastHours * HOUR_MS);
-		const newest = maxId(page.map((event) => event.id));
-		if (lateFloor === undefined && newest !== undefined) lateFloor = lastIdBefore(snowflakeTimeMs(newest) - LATE_WINDOW_MS);
-		const events = fetched.add(page);
-		const windowDone = lateFloor === undefined || reachesBound(lateFloor, page.map((event) => event.id)) || events.length >= MAX_SEEN_IDS;
-		return windowDone && wanted.complete(events);
+		return wanted.complete(fetched.add(page));
 	};
-	const maxPages = settings.firstPoll === 'recordOnly' ? RECORD_MAX_PAGES : BACKFILL_MAX_PAGES;
+	const maxPages = settings.firstPoll === 'recordOnly' ? 1 : BACKFILL_MAX_PAGES;
 	const run = await fetchRun(api, { path: listing.path, qs: settings.query, isLastPage, maxPages, budgetMs });
 	const want = wanted ?? wantedEvents(settings, filter, undefined, now - settings.lastHours * HOUR_MS);
 	const finished = run.end === 'stopped' || run.end === 'listEnd';
 	if (!finished && !want.complete(run.events)) return carryOn(run, prepared, want);
 	if (run.end === 'failed' && classifyFailure(run.error) === 'persistent') throw run.error;
-	const windowCovered = run.end === 'listEnd' || (lateFloor !== undefined && reachesBound(lateFloor, run.events.map((event) => event.id)));
 	return {
-		state: { ...state, cursor: activationCursor(run, windowCovered), backlog: undefined, backfill: undefined, resetAt: run.pauseUntil },
+		state: { ...state, cursor: activationCursor(run), backlog: undefined, backfill: undefined, resetAt: run.pauseUntil },
 		events: oldestFirst(want.pick(run.events)),
 		includes: run.includes,
 	};
