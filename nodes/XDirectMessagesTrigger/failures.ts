@@ -26,3 +26,15 @@ export function rateLimitResetFromError(error: unknown): number | undefined {
 	const { resetAtMs } = error.failure;
 	return resetAtMs !== undefined && Number.isFinite(resetAtMs) ? resetAtMs : undefined;
 }
+
+/**
+ * How long to pause after a rate-limit failure (ms from the answer): the wait the server measured on its own clock, or
+ * else the time left until the announced reset by the host's clock.
+ */
+export function rateLimitWaitFromError(error: unknown, hostNowMs: number): number | undefined {
+	if (!isXApiFailure(error) || error.failure.kind !== 'rate-limited') return undefined;
+	const { waitMs } = error.failure;
+	if (waitMs !== undefined && Number.isFinite(waitMs)) return Math.max(0, waitMs);
+	const resetAtMs = rateLimitResetFromError(error);
+	return resetAtMs === undefined ? undefined : Math.max(0, resetAtMs - hostNowMs);
+}

@@ -5,7 +5,7 @@ import { mergeIncludes } from '../shared/models';
 import { settle } from '../shared/settle';
 import type { XApi } from '../shared/transport';
 import { dmEventPages } from '../shared/transport';
-import { classifyFailure, rateLimitResetFromError } from './failures';
+import { classifyFailure, rateLimitWaitFromError } from './failures';
 
 /** How a run of pages ended. */
 export type RunEnd =
@@ -25,8 +25,11 @@ export interface RunOptions {
 	qs: IDataObject;
 	/** Continue an earlier run from this pagination token instead of starting at the newest event. */
 	startToken?: string;
-	/** Decides, after each page (newest first, as X returned it), whether paging can stop. */
-	isLastPage: (page: DmEvent[]) => boolean;
+	/**
+	 * Decides, after each page (newest first, as X returned it), whether paging can stop; `serverTimeMs` is X's clock
+	 * when the run began (see PageRun).
+	 */
+	isLastPage: (page: DmEvent[], serverTimeMs: number | undefined) => boolean;
 	/** Milliseconds this run may take (n8n's poll budget); the first page is always fetched. */
 	budgetMs?: number;
 	maxPages?: number;
@@ -42,23 +45,29 @@ export interface PageRun {
 	resumeToken?: string;
 	/** The failure of a page after the first (the first page's failure is thrown). */
 	error?: unknown;
-	/** Epoch ms when an exhausted rate-limit window resets, if a response announced one. */
-	rateLimitResetAt?: number;
+	/**
+	 * Until when (host clock, epoch ms) another request would only earn a 429: now plus the wait the server announced,
+	 * measured on its own clock, so a host clock ahead of or behind X's does not change the length of the pause.
+	 */
+	pauseUntil?: number;
+	/** X's clock when the first page was answered (its Date header), if it said. */
+	serverTimeMs?: number;
 }
 
 /** Why a run stops before the next page although the listing goes on, if it does. */
 function stopBeforeNextPage(run: PageRun, options: RunOptions, elapsedMs: number, slowestPageMs: number): RunEnd | undefined {
 	const outOfBudget = options.budgetMs !== undefined && elapsedMs + slowestPageMs >= options.budgetMs;
 	if (outOfBudget || (options.maxPages !== undefined && run.requests >= options.maxPages)) return 'budget';
-	return run.rateLimitResetAt !== undefined ? 'rateLimit' : undefined;
+	return run.pauseUntil !== undefined ? 'rateLimit' : undefined;
 }
 
 /** A page after the first failed: the run so far, and where to carry on. The first page's failure is thrown. */
 function failedRun(run: PageRun, error: unknown, resumeToken: string | undefined): PageRun {
 	if (run.requests === 0) throw error;
 	if (classifyFailure(error) !== 'rateLimit') return { ...run, end: 'failed', error, resumeToken };
-	const rateLimitResetAt = rateLimitResetFromError(error) ?? run.rateLimitResetAt;
-	return { ...run, end: 'rateLimit', error, resumeToken, rateLimitResetAt };
+	const waitMs = rateLimitWaitFromError(error, Date.now());
+	const pauseUntil = waitMs === undefined ? run.pauseUntil : Date.now() + waitMs;
+	return { ...run, end: 'rateLimit', error, resumeToken, pauseUntil };
 }
 
 /**
@@ -79,10 +88,12 @@ export async function fetchRun(api: XApi, options: RunOptions): Promise<PageRun>
 		const page = next.value.value;
 		run.requests++;
 		slowestPageMs = Math.max(slowestPageMs, page.elapsedMs);
-		if (page.rateLimit.exhausted) run.rateLimitResetAt = page.rateLimit.resetAtMs;
+		const { exhausted, waitMs } = page.rateLimit;
+		if (exhausted && waitMs !== undefined) run.pauseUntil = Date.now() + waitMs;
+		run.serverTimeMs ??= page.serverTimeMs;
 		run.events.push(...page.newEvents);
 		mergeIncludes(run.includes, page.includes);
-		if (options.isLastPage(page.events)) return { ...run, end: 'stopped' };
+		if (options.isLastPage(page.events, run.serverTimeMs)) return { ...run, end: 'stopped' };
 		if (page.nextToken === undefined) return { ...run, end: 'listEnd' };
 		token = page.nextToken;
 		const stop = stopBeforeNextPage(run, options, Date.now() - startedAt, slowestPageMs);

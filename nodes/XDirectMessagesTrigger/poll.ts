@@ -5,12 +5,13 @@ import { pollApi } from '../shared/connection';
 import { toNodeError } from '../shared/errors';
 import { shapeEvents } from '../shared/includes';
 import type { DmEvent, XIncludes } from '../shared/models';
-import { classifyFailure, rateLimitResetFromError } from './failures';
+import { classifyFailure, rateLimitWaitFromError } from './failures';
 import { matchesFilter } from './filters';
+import { firstPoll } from './first-run';
 import { fetchRun } from './paging';
 import { prepare } from './prepare';
 import type { Outcome, RunContext } from './runs';
-import { firstPoll, pollNewEvents } from './runs';
+import { pollNewEvents } from './runs';
 import type { TriggerSettings } from './settings';
 import { readSettings } from './settings';
 import type { TriggerState } from './state';
@@ -19,12 +20,25 @@ import { loadState, saveState } from './state';
 /** "Fetch Test Event" looks at most this many pages back for a matching event. */
 const TEST_EVENT_MAX_PAGES = 10;
 
-/** X's longest rate-limit window; a reset announced further ahead (clock skew, bad header) is not trusted. */
+/** X's longest rate-limit window: no pause is longer. */
 const MAX_RATE_LIMIT_SKIP_MS = 24 * 60 * 60 * 1000;
+/** X's usual window, the longest a pause saved without its length (by an earlier version) may still last. */
+const SAVED_PAUSE_MAX_MS = 15 * 60 * 1000;
 
-function boundedResetAt(resetAt: number | undefined, now: number): number | undefined {
-	if (resetAt === undefined || resetAt <= now) return undefined;
-	return Math.min(resetAt, now + MAX_RATE_LIMIT_SKIP_MS);
+type Pause = Pick<TriggerState, 'resetAt' | 'resetWaitMs'>;
+
+/** The pause until a host-clock deadline, with its length kept to bound it when it is loaded again. */
+function pauseUntil(deadline: number | undefined, now: number): Pause {
+	if (deadline === undefined || !Number.isFinite(deadline) || deadline <= now) return { resetAt: undefined, resetWaitMs: undefined };
+	const waitMs = Math.min(deadline - now, MAX_RATE_LIMIT_SKIP_MS);
+	return { resetAt: now + waitMs, resetWaitMs: waitMs };
+}
+
+/** The saved pause as it stands now: a host clock set back since it was saved never makes it longer than it was. */
+function savedPause({ resetAt, resetWaitMs }: TriggerState, now: number): Pause {
+	if (resetAt === undefined || resetAt <= now) return { resetAt: undefined, resetWaitMs: undefined };
+	const longest = Math.min(resetWaitMs ?? SAVED_PAUSE_MAX_MS, MAX_RATE_LIMIT_SKIP_MS);
+	return { resetAt: Math.min(resetAt, now + longest), resetWaitMs: longest };
 }
 
 /** n8n hosts that bound a poll's duration expose getPollBudgetMs(); older ones do not. */
@@ -70,8 +84,13 @@ async function fetchTestEvent(
 async function pollOnce(this: IPollFunctions, settings: TriggerSettings, saved: TriggerState, now: number): Promise<Outcome> {
 	const run = runContext(this);
 	const prepared = await prepare.call(this, run.api, settings, { ...saved, resetAt: undefined });
-	// Other settings of what is watched start afresh, like an activation: the cursor belongs to the old watch.
-	return saved.cursor === undefined || prepared.watchChanged
+	// Other settings of what is watched start afresh, like an activation: the cursor, the resume stops and an
+	// unfinished backfill belong to the old watch.
+	if (prepared.watchChanged) {
+		const fresh = { ...prepared.state, cursor: undefined, backlog: undefined, backfill: undefined };
+		return await firstPoll(run, settings, { ...prepared, state: fresh }, now);
+	}
+	return saved.cursor === undefined
 		? await firstPoll(run, settings, prepared, now)
 		: await pollNewEvents(run, settings, prepared, saved.cursor);
 }
@@ -90,26 +109,32 @@ export async function pollDirectMessages(this: IPollFunctions): Promise<INodeExe
 
 	const now = Date.now();
 	// An exhausted rate-limit window: any request before the reset would only earn a 429.
-	if (saved.resetAt !== undefined && now < saved.resetAt) return null;
+	const pause = savedPause(saved, now);
+	if (pause.resetAt !== undefined) {
+		if (pause.resetAt !== saved.resetAt || pause.resetWaitMs !== saved.resetWaitMs) saveState(staticData, { ...saved, ...pause });
+		return null;
+	}
 
 	let outcome: Outcome;
 	try {
 		outcome = await pollOnce.call(this, settings, saved, now);
 	} catch (error) {
 		const kind = classifyFailure(error);
-		if (saved.cursor === undefined || kind === 'persistent') throw toNodeError(this.getNode(), error);
+		const activated = saved.cursor !== undefined || saved.backfill !== undefined;
+		if (!activated || kind === 'persistent') throw toNodeError(this.getNode(), error);
 		// Nothing was emitted and the cursor did not move: the next poll covers the same window.
-		const resetAt = kind === 'rateLimit' ? boundedResetAt(rateLimitResetFromError(error), now) : undefined;
-		saveState(staticData, { ...saved, resetAt });
+		const waitMs = kind === 'rateLimit' ? rateLimitWaitFromError(error, now) : undefined;
+		saveState(staticData, { ...saved, ...pauseUntil(waitMs === undefined ? undefined : Date.now() + waitMs, now) });
 		this.logger.warn(`X Direct Messages Trigger: ${toNodeError(this.getNode(), error).message}. Retrying on the next poll.`);
 		return null;
 	}
 
-	saveState(staticData, { ...outcome.state, resetAt: boundedResetAt(outcome.state.resetAt, now) });
+	saveState(staticData, { ...outcome.state, ...pauseUntil(outcome.state.resetAt, now) });
 	if (outcome.failure !== undefined) {
-		this.logger.warn(
-			`X Direct Messages Trigger: ${toNodeError(this.getNode(), outcome.failure).message}. Nothing was emitted; the next poll carries on from where this one stopped.`,
-		);
+		const carriesOn = outcome.state.cursor
+			? 'Nothing was emitted; the next poll carries on from where this one stopped.'
+			: 'Nothing was emitted yet; the backfill carries on from where this poll stopped.';
+		this.logger.warn(`X Direct Messages Trigger: ${toNodeError(this.getNode(), outcome.failure).message}. ${carriesOn}`);
 	}
 	if (!outcome.events.length) return null;
 	return [toItems(outcome.events, outcome.includes, settings.resolveIncludes)];

@@ -2,30 +2,29 @@ import type { DmEvent, XIncludes } from '../shared/models';
 import { settle } from '../shared/settle';
 import type { XApi } from '../shared/transport';
 import { isXApiFailure } from '../shared/transport';
-import type { DmBacklog, DmCursor, ResumeStop } from './cursor';
+import type { DmBacklog, DmCursor, LateCheck, ResumeStop } from './cursor';
 import {
 	advanceCursor,
 	compareIds,
 	completeRun,
-	emptyCursor,
+	floorBound,
+	lateCheckDue,
+	lateCheckOf,
+	newestTimeMs,
 	nextStop,
 	pushStop,
 	reachesBound,
+	roomForIds,
 	selectUnseen,
-	snowflakeTimeMs,
 	stopBound,
 } from './cursor';
 import { classifyFailure } from './failures';
 import { matchesFilter } from './filters';
-import type { PageRun } from './paging';
+import type { PageRun, RunOptions } from './paging';
 import { fetchRun } from './paging';
 import type { Prepared } from './prepare';
 import type { TriggerSettings } from './settings';
 import type { TriggerState } from './state';
-
-/** The first-run backfill never pages further back than this. */
-const FIRST_POLL_MAX_PAGES = 50;
-const HOUR_MS = 60 * 60 * 1000;
 
 export interface Outcome {
 	state: TriggerState;
@@ -42,119 +41,107 @@ export interface RunContext {
 	budgetMs?: number;
 }
 
-function eventTimeMs(event: DmEvent): number {
-	const created = event.created_at !== undefined ? Date.parse(event.created_at) : NaN;
-	return Number.isFinite(created) ? created : snowflakeTimeMs(event.id);
-}
-
-function oldestFirst(events: DmEvent[]): DmEvent[] {
-	return [...events].sort((a, b) => compareIds(a.id, b.id));
-}
-
-/** First poll after activation: records the newest event as the cursor; emits a backfill only if asked to. */
-export async function firstPoll(
-	{ api, budgetMs }: RunContext,
-	settings: TriggerSettings,
-	{ listing, filter, state }: Prepared,
-	now: number,
-): Promise<Outcome> {
-	const cutoff = now - settings.lastHours * HOUR_MS;
-	let matchingSoFar = 0;
-	const isLastPage = (page: DmEvent[]): boolean => {
-		if (settings.firstPoll === 'lastHours') return page.some((event) => eventTimeMs(event) < cutoff);
-		if (settings.firstPoll === 'lastEvents') {
-			matchingSoFar += page.filter((event) => matchesFilter(event, filter)).length;
-			return matchingSoFar >= settings.lastEventsCount;
-		}
-		return true;
-	};
-	const maxPages = settings.firstPoll === 'recordOnly' ? 1 : FIRST_POLL_MAX_PAGES;
-	const run = await fetchRun(api, { path: listing.path, qs: settings.query, isLastPage, maxPages, budgetMs });
-	// The first poll has no cursor to fall back on: any failure surfaces, and activation is retried.
-	if (run.end === 'failed' && run.error) throw run.error;
-
-	const matching = run.events.filter((event) => matchesFilter(event, filter));
-	let backfill: DmEvent[] = [];
-	if (settings.firstPoll === 'lastEvents') backfill = matching.slice(0, settings.lastEventsCount);
-	if (settings.firstPoll === 'lastHours') backfill = matching.filter((event) => eventTimeMs(event) >= cutoff);
-	const cursor = advanceCursor(
-		emptyCursor(),
-		run.events.map((event) => event.id),
-	);
-	return {
-		state: { ...state, cursor, backlog: undefined, resetAt: run.rateLimitResetAt },
-		events: oldestFirst(backfill),
-		includes: run.includes,
-	};
-}
+const idsOf = (events: DmEvent[]): string[] => events.map((event) => event.id);
 
 /** A resume point the server no longer accepts. */
-function isRejectedToken(error: unknown): boolean {
+export function isRejectedToken(error: unknown): boolean {
 	return isXApiFailure(error) && error.kind === 'invalid-request';
 }
 
-function oldestId(events: DmEvent[]): string | undefined {
+export function oldestId(events: DmEvent[]): string | undefined {
 	return events.reduce<string | undefined>(
 		(lowest, event) => (lowest === undefined || compareIds(event.id, lowest) < 0 ? event.id : lowest),
 		undefined,
 	);
 }
 
+/** Where a run that stopped early carries on: the first page it did not fetch, right below its oldest event. */
+export function resumeStopOf(run: PageRun): ResumeStop | undefined {
+	const oldest = oldestId(run.events);
+	return run.resumeToken === undefined || oldest === undefined ? undefined : { token: run.resumeToken, above: oldest };
+}
+
+/**
+ * Runs from the deepest resume stop (or the newest event); a resume point the server no longer accepts only costs a
+ * re-read from the newest event.
+ */
+export async function runFromBacklog(
+	api: XApi,
+	key: string,
+	backlog: DmBacklog | undefined,
+	options: (backlog: DmBacklog | undefined) => Omit<RunOptions, 'startToken'>,
+): Promise<{ run: PageRun; backlog: DmBacklog | undefined; stop: ResumeStop | undefined }> {
+	const stop = nextStop(backlog, key);
+	const resumed = await settle(fetchRun(api, { ...options(backlog), startToken: stop?.token }));
+	if (resumed.ok) return { run: resumed.value, backlog, stop };
+	if (stop === undefined || !isRejectedToken(resumed.error)) throw resumed.error;
+	return { run: await fetchRun(api, options(undefined)), backlog: undefined, stop: undefined };
+}
+
 /** Stopped above the cursor: emitting now would leave a gap, so remember where to carry on and emit nothing. */
 function interrupted(run: PageRun, state: TriggerState, backlog: DmBacklog | undefined, key: string): Outcome {
 	if (run.end === 'failed' && classifyFailure(run.error) === 'persistent') throw run.error;
-	const oldest = oldestId(run.events);
-	const stop = run.resumeToken === undefined || oldest === undefined ? undefined : { token: run.resumeToken, above: oldest };
+	const stop = resumeStopOf(run);
 	return {
-		state: { ...state, backlog: stop ? pushStop(backlog, key, stop) : backlog, resetAt: run.rateLimitResetAt },
+		state: { ...state, backlog: stop ? pushStop(backlog, key, stop) : backlog, resetAt: run.pauseUntil },
 		events: [],
 		includes: {},
 		failure: run.error,
 	};
 }
 
-/** A regular poll: pages down to the cursor (or on from a resume stop) and emits what is new, oldest first. */
+/** The backlog after a run that passed only part of its unseen events: the rest is read again from the same place. */
+function partlyPassed(backlog: DmBacklog | undefined, key: string): DmBacklog | undefined {
+	if (!backlog || backlog.key !== key || !backlog.stops.length) return undefined;
+	return { key, stops: [...backlog.stops] };
+}
+
+/**
+ * The unseen events a complete run may pass: all late arrivals, and the new events oldest first as far as the
+ * remembered ids have room (the rest stays above the cursor for the next polls).
+ */
+function passable(cursor: DmCursor, unseen: DmEvent[], check: LateCheck): DmEvent[] {
+	const late = unseen.filter((event) => compareIds(event.id, cursor.newest) <= 0);
+	const fresh = unseen.filter((event) => compareIds(event.id, cursor.newest) > 0);
+	return [...late, ...fresh.slice(0, Math.max(0, roomForIds(cursor, check) - late.length))];
+}
+
+/**
+ * A regular poll: pages down to the cursor (or on from a resume stop) and emits what is new, oldest first. When X's
+ * clock has passed the late window since the cursor's floor was set, the run pages on down to the floor, so that
+ * events listed late behind newer ones are found however many there are.
+ */
 export async function pollNewEvents(
 	{ api, budgetMs }: RunContext,
 	settings: TriggerSettings,
 	{ listing, filter, state }: Prepared,
 	cursor: DmCursor,
 ): Promise<Outcome> {
-	const runFrom = async (backlog: DmBacklog | undefined, stop: ResumeStop | undefined) => {
-		const bound = stopBound(cursor, backlog, listing.key);
-		return await fetchRun(api, {
-			path: listing.path,
-			qs: settings.query,
-			startToken: stop?.token,
-			isLastPage: (page) => reachesBound(bound, page.map((event) => event.id)),
-			budgetMs,
-		});
-	};
+	const { run, backlog, stop } = await runFromBacklog(api, listing.key, state.backlog, (from) => {
+		const bound = stopBound(cursor, from, listing.key);
+		let target: string | undefined;
+		const isLastPage = (page: DmEvent[], serverTimeMs: number | undefined): boolean => {
+			target ??= lateCheckDue(cursor, serverTimeMs ?? newestTimeMs(page)) ? floorBound(cursor) : bound;
+			return reachesBound(target, idsOf(page));
+		};
+		return { path: listing.path, qs: settings.query, isLastPage, budgetMs };
+	});
+	const fetched = idsOf(run.events);
+	const listEnd = run.end === 'listEnd';
+	// Stopped before its target (a page limit, a rate limit, a failure): the next poll carries on from there, also
+	// when only the look back for late arrivals was left, so that it is finished before anything above it.
+	if (!listEnd && run.end !== 'stopped') return interrupted(run, state, backlog, listing.key);
 
-	let backlog = state.backlog;
-	let stop = nextStop(backlog, listing.key);
-	let run: PageRun;
-	const resumed = await settle(runFrom(backlog, stop));
-	if (resumed.ok) {
-		run = resumed.value;
-	} else {
-		// A resume point the server no longer accepts only costs a re-read from the newest event.
-		if (stop === undefined || !isRejectedToken(resumed.error)) throw resumed.error;
-		backlog = undefined;
-		stop = undefined;
-		run = await runFrom(backlog, stop);
-	}
-	if (run.end !== 'stopped' && run.end !== 'listEnd') return interrupted(run, state, backlog, listing.key);
-
-	// The run closed the gap to the cursor (or reached the oldest event X still lists): every unseen event is in it.
+	const serverTimeMs = run.serverTimeMs ?? newestTimeMs(run.events);
+	const check = lateCheckOf(cursor, backlog, listing.key, { ids: fetched, listEnd, serverTimeMs, resumedFrom: stop });
 	const unseen = selectUnseen(cursor, run.events);
-	const next = advanceCursor(
-		cursor,
-		unseen.map((event) => event.id),
-	);
+	const passed = passable(cursor, unseen, check);
+	const next = advanceCursor(cursor, idsOf(passed), check);
+	const checkedAt = check.covered ? check.serverTimeMs : undefined;
+	const rest = passed.length < unseen.length ? partlyPassed(backlog, listing.key) : completeRun(backlog, listing.key, stop, checkedAt);
 	return {
-		state: { ...state, cursor: next, backlog: completeRun(backlog, listing.key, stop), resetAt: run.rateLimitResetAt },
-		events: unseen.filter((event) => matchesFilter(event, filter)),
+		state: { ...state, cursor: next, backlog: rest, resetAt: run.pauseUntil },
+		events: passed.filter((event) => matchesFilter(event, filter)),
 		includes: run.includes,
 	};
 }

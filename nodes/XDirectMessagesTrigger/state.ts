@@ -3,6 +3,8 @@ import type { IDataObject } from 'n8n-workflow';
 import { isRecord } from '../shared/models/json';
 import type { DmBacklog, DmCursor } from './cursor';
 import { isEventId, parseBacklog, parseCursor } from './cursor';
+import type { PendingBackfill } from './first-run';
+import { parsePendingBackfill } from './first-run';
 
 /** Bumped when the stored shape changes incompatibly; another version reads as a first run. */
 export const STATE_VERSION = 1;
@@ -16,8 +18,12 @@ export interface TriggerState {
 	cursor?: DmCursor;
 	/** Resume stops of polls that stopped above the cursor, and the edge left by an emitted stretch. */
 	backlog?: DmBacklog;
-	/** Epoch ms until which polls skip without a request (an exhausted rate-limit window). */
+	/** Host-clock epoch ms until which polls skip without a request (an exhausted rate-limit window). */
 	resetAt?: number;
+	/** How long that pause was when it began: from any later "now" it never lasts longer (a host clock set back). */
+	resetWaitMs?: number;
+	/** What a first-run backfill spread over several polls still has to find (with the resume stops in `backlog`). */
+	backfill?: PendingBackfill;
 	/** The authenticated user's id, remembered per credential (`key`) and token (`token`, a fingerprint). */
 	me?: { key: string; token?: string; id: string };
 	/** Resolved @usernames (lower case, without @) of the current settings only. */
@@ -46,6 +52,10 @@ export function loadState(staticData: IDataObject): TriggerState {
 	const backlog = parseBacklog(staticData.backlog);
 	if (backlog) state.backlog = backlog;
 	if (typeof staticData.resetAt === 'number' && Number.isFinite(staticData.resetAt)) state.resetAt = staticData.resetAt;
+	const { resetWaitMs } = staticData;
+	if (typeof resetWaitMs === 'number' && Number.isFinite(resetWaitMs) && resetWaitMs >= 0) state.resetWaitMs = resetWaitMs;
+	const backfill = parsePendingBackfill(staticData.backfill);
+	if (backfill) state.backfill = backfill;
 	const { me } = staticData;
 	if (isRecord(me) && typeof me.key === 'string' && isEventId(me.id)) {
 		state.me = typeof me.token === 'string' ? { key: me.key, token: me.token, id: me.id } : { key: me.key, id: me.id };
@@ -61,10 +71,14 @@ export function saveState(staticData: IDataObject, state: TriggerState): void {
 	const next: IDataObject = { version: STATE_VERSION };
 	if (state.cursor) next.cursor = { ...state.cursor, seen: [...state.cursor.seen] };
 	if (state.backlog) {
-		const { key, stops, edge } = state.backlog;
-		next.backlog = { key, stops: stops.map((stop) => ({ ...stop })), ...(edge === undefined ? {} : { edge }) };
+		const { key, stops, edge, edgeCheckedAt } = state.backlog;
+		const backlog: IDataObject = { key, stops: stops.map((stop) => ({ ...stop })), ...(edge === undefined ? {} : { edge }) };
+		if (edgeCheckedAt !== undefined) backlog.edgeCheckedAt = edgeCheckedAt;
+		next.backlog = backlog;
 	}
 	if (state.resetAt !== undefined) next.resetAt = state.resetAt;
+	if (state.resetWaitMs !== undefined) next.resetWaitMs = state.resetWaitMs;
+	if (state.backfill) next.backfill = { ...state.backfill };
 	if (state.me) next.me = { ...state.me };
 	if (state.usernames) next.usernames = { ...state.usernames };
 	if (state.watch !== undefined) next.watch = state.watch;

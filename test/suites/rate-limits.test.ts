@@ -112,3 +112,21 @@ test("the emulator's own usage cap gives the same error", async () => {
 	expect(error?.message).toContain('X usage cap exceeded (Daily Account cap)');
 	emu.setUsageCap(undefined);
 });
+
+test('an absurd x-rate-limit-reset (1e14) fails with a plain message, never "Invalid time value"', async () => {
+	const { emu } = x;
+	emu.addFault({
+		method: 'POST',
+		path: '/2/dm_conversations/with/',
+		status: 429,
+		body: TOO_MANY,
+		headers: { 'x-rate-limit-limit': '200', 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': '100000000000000' },
+	});
+	const { error } = await runAction({ setup: x.auth('oAuth2'), parameters: sendToBob() });
+	expect(error?.message).toBe(
+		'X rate limit reached: X announced a reset time that cannot be right (x-rate-limit-reset: 100000000000000)',
+	);
+	expect(error?.description).toContain('Max Rate-Limit Wait');
+	expect(apiRequests(emu)).toHaveLength(1);
+	expect(messages(emu)).toHaveLength(0);
+});

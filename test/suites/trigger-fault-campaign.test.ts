@@ -1,8 +1,11 @@
 // Randomized, seeded fault campaign of the trigger: thousands of events from other users (DMs, group messages,
 // joins, leaves, and my own messages the trigger must skip) arrive between polls while the emulator injects 5xx
 // answers, 429s, latency and connection resets, a tight rate limit applies, and the "process" restarts from the
-// last saved static data. At the end the emitted sequence must equal the ground truth: none lost, none
-// duplicated, in order. Reproduce a run with TRIGGER_FAULT_SEED=<seed> (and TRIGGER_FAULT_EVENTS=<count>).
+// last saved static data. The host clock runs ahead of or behind X's, or jumps back two days; now and then a few
+// events show up late (2 to 9 s after their timestamp) behind a burst of 100 or more newer events. At the end the
+// emitted events must equal the ground truth: none lost, none duplicated, in order (a late event comes after the
+// newer events emitted before it showed up; everything else in id order). Reproduce a run with
+// TRIGGER_FAULT_SEED=<seed> (and TRIGGER_FAULT_EVENTS=<count>).
 import type { Random } from '../fixtures/random';
 import { createRandom } from '../fixtures/random';
 import type { TriggerInstance, XUser } from '../fixtures/trigger';
@@ -15,6 +18,9 @@ const MAX_STATE_BYTES = 8192;
 /** The host's poll budget when it is not squeezed to one page (Date only moves with the emulator clock). */
 const DEFAULT_BUDGET_MS = 300_000;
 const TOO_MANY_REQUESTS = { title: 'Too Many Requests', detail: 'Too Many Requests', type: 'about:blank', status: 429 };
+const HOUR_MS = 60 * 60 * 1000;
+/** The longest run of polls without a request: two 15-minute windows (a pause restarted by a host clock set back). */
+const MAX_PAUSED_POLLS = 31;
 const OTHERS = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi'];
 
 const env = useTriggerEnv({ others: OTHERS });
@@ -38,6 +44,11 @@ function newCounts() {
 		warnings: 0,
 		emitted: 0,
 		maxStateBytes: 0,
+		lateBursts: 0,
+		lateEvents: 0,
+		hostClockChanges: 0,
+		hostClockJumpsBack: 0,
+		longestPause: 0,
 	};
 }
 
@@ -97,7 +108,45 @@ function createTraffic(random: Random, counts: Counts) {
 		}
 		counts.events += 1;
 	};
-	return { addEvent };
+	/**
+	 * A few DMs that X lists only 2 to 9 s after their timestamp, then a burst of 100 to 180 newer DMs within that
+	 * time: the poll that follows sees the burst, not the late ones.
+	 */
+	const addLateBurst = (): string[] => {
+		const lateMs = random.int(2000, 9000);
+		const late = Array.from({ length: random.int(1, 3) }, () => {
+			emu.clock.advance(random.int(0, 5));
+			return emu.sendAs(random.pick(people).id, { to: me.id, text: `late ${counts.events}`, visibleAfterMs: lateMs }).id;
+		});
+		const newer = random.int(100, 180);
+		const gapMs = Math.max(1, Math.floor((lateMs * 0.8) / newer));
+		for (let index = 0; index < newer; index++) {
+			emu.clock.advance(gapMs);
+			emu.sendAs(random.pick(people).id, { to: me.id, text: `burst ${counts.events + index}` });
+		}
+		counts.events += late.length + newer;
+		counts.lateBursts += 1;
+		counts.lateEvents += late.length;
+		return late;
+	};
+	return { addEvent, addLateBurst };
+}
+
+/**
+ * The host clock: mostly in sync with X's, sometimes hours ahead or behind, now and then set back two days (more
+ * often while the trigger waits for a rate-limit reset, to try that pause).
+ */
+function moveHostClock(random: Random, counts: Counts, paused: boolean): void {
+	if (!random.chance(paused ? 0.3 : 0.08)) return;
+	const roll = paused ? 0.95 : random.next();
+	counts.hostClockChanges += 1;
+	if (roll < 0.4) env.setHostClockSkew(0);
+	else if (roll < 0.65) env.setHostClockSkew(-random.int(1, 3 * 60) * 60_000);
+	else if (roll < 0.9) env.setHostClockSkew(random.int(1, 3 * 60) * 60_000);
+	else {
+		env.setHostClockSkew(-48 * HOUR_MS);
+		counts.hostClockJumpsBack += 1;
+	}
 }
 
 /** Faults on the DM event list ahead of one poll: 5xx pairs, 429s, connection resets, latency. */
@@ -144,14 +193,21 @@ function burstSize(random: Random): number {
 function createPoller(trigger: TriggerInstance, counts: Counts) {
 	const { emu } = env;
 	const emittedIds: string[] = [];
-	let activated = false;
+	// Where "new" starts: the cursor of the first poll that found none. A restart that loses the activation poll's
+	// save (it emitted nothing) takes the trigger back to before its activation, and the next poll activates it anew.
+	let activationCursor: string | undefined;
+	let pausedPolls = 0;
 	const pollOnce = async (budgetMs: number): Promise<void> => {
 		counts.polls += 1;
+		const activated = trigger.staticData?.cursor !== undefined;
 		try {
-			emittedIds.push(...eventIds(await trigger.poll({ budgetMs })));
-			activated = true;
+			const batch = eventIds(await trigger.poll({ budgetMs }));
+			// Each poll emits oldest first.
+			expect(batch).toEqual([...batch].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1)));
+			emittedIds.push(...batch);
+			if (!activated) activationCursor = trigger.staticData?.cursor?.newest;
 		} catch (error) {
-			// Only the first poll may fail: afterwards every injected fault is transient.
+			// Only a poll before activation may fail: afterwards every injected fault is transient.
 			if (activated) throw error;
 			counts.pollsThatThrew += 1;
 		}
@@ -161,6 +217,10 @@ function createPoller(trigger: TriggerInstance, counts: Counts) {
 		const requests = env.requests();
 		counts.requests += requests.length;
 		if (requests.length === 0) counts.skippedPolls += 1;
+		// A pause never outlasts the wait X announced, whatever the host clock does.
+		pausedPolls = requests.length === 0 ? pausedPolls + 1 : 0;
+		counts.longestPause = Math.max(counts.longestPause, pausedPolls);
+		expect(pausedPolls).toBeLessThanOrEqual(MAX_PAUSED_POLLS);
 		counts.answers429 += requests.filter((entry) => entry.status === 429).length;
 		counts.answers5xx += requests.filter((entry) => (entry.status ?? 0) >= 500).length;
 		const stops = trigger.staticData?.backlog?.stops.length ?? 0;
@@ -168,7 +228,7 @@ function createPoller(trigger: TriggerInstance, counts: Counts) {
 		counts.maxResumeStops = Math.max(counts.maxResumeStops, stops);
 		emu.clearRequests();
 	};
-	return { emittedIds, pollOnce, isActivated: () => activated };
+	return { emittedIds, pollOnce, activationCursor: () => activationCursor };
 }
 
 test(`randomized faults, restarts and rate limits: every event exactly once, in order (seed ${SEED})`, async () => {
@@ -177,35 +237,42 @@ test(`randomized faults, restarts and rate limits: every event exactly once, in 
 	const counts = newCounts();
 	// X's current list budget (15 per 15 minutes): long runs meet exhausted windows, not only injected 429s.
 	emu.setRateLimitProfile({ base: 'launch', dmList: { user15: 15 } });
-	const { addEvent } = createTraffic(random, counts);
+	const { addEvent, addLateBurst } = createTraffic(random, counts);
+	const late = new Set<string>();
 	const trigger = env.createTrigger({ eventTypes: ALL_EVENT_TYPES, ignoreOwnMessages: true });
-	const { emittedIds, pollOnce, isActivated } = createPoller(trigger, counts);
+	const { emittedIds, pollOnce, activationCursor } = createPoller(trigger, counts);
 
 	// Some history before activation, which must not be emitted.
 	for (let index = 0; index < 40; index++) addEvent();
-	while (!isActivated()) {
+	while (activationCursor() === undefined) {
 		injectFaults(random, counts);
 		await pollOnce(DEFAULT_BUDGET_MS);
 		emu.clock.advance(POLL_INTERVAL_MS);
 	}
-	const activationCursor = trigger.staticData?.cursor?.newest ?? '';
 
 	while (counts.events < TARGET_EVENTS + 40) {
 		for (let index = burstSize(random); index > 0; index--) addEvent();
-		injectFaults(random, counts);
-		// A host with a poll budget (newer n8n): sometimes only one page per poll.
-		const budgetMs = random.chance(0.15) ? 0 : DEFAULT_BUDGET_MS;
-		if (budgetMs === 0) counts.budgetLimitedPolls += 1;
 		if (random.chance(0.1)) {
 			counts.restarts += 1;
 			if (trigger.restart({ loseLastSave: random.chance(0.5) })) counts.lostSaves += 1;
 		}
+		// Late arrivals while the trigger is active (a restart that lost the activation poll's save undoes it): whether
+		// an activation sees an event that shows up late depends on how far back its first poll could look.
+		const active = trigger.staticData?.cursor !== undefined;
+		if (random.chance(0.1) && active) for (const id of addLateBurst()) late.add(id);
+		moveHostClock(random, counts, trigger.staticData?.resetAt !== undefined);
+		injectFaults(random, counts);
+		// A host with a poll budget (newer n8n): sometimes only one page per poll.
+		const budgetMs = random.chance(0.15) ? 0 : DEFAULT_BUDGET_MS;
+		if (budgetMs === 0) counts.budgetLimitedPolls += 1;
 		await pollOnce(budgetMs);
 		emu.clock.advance(POLL_INTERVAL_MS);
 	}
 
-	// Faults stop; keep polling (as n8n would, once a minute) until the backlog is drained.
+	// Faults stop and the host clock agrees with X's again; keep polling (as n8n would, once a minute) until the
+	// backlog is drained.
 	emu.clearFaults();
+	env.setHostClockSkew(0);
 	for (let drain = 0; drain < 300; drain++) {
 		await pollOnce(DEFAULT_BUDGET_MS);
 		emu.clock.advance(POLL_INTERVAL_MS);
@@ -215,15 +282,18 @@ test(`randomized faults, restarts and rate limits: every event exactly once, in 
 	await pollOnce(DEFAULT_BUDGET_MS);
 
 	const expected = env.visibleEventIds(
-		(event) => BigInt(event.id) > BigInt(activationCursor) && !(event.event_type === 'MessageCreate' && event.sender_id === me.id),
+		(event) => BigInt(event.id) > BigInt(activationCursor() ?? '') && !(event.event_type === 'MessageCreate' && event.sender_id === me.id),
 	);
 	counts.inbound = expected.length;
 	counts.emitted = emittedIds.length;
 	counts.warnings = env.warnings.length;
 	console.log(`trigger fault test, seed ${SEED}: ${JSON.stringify(counts)}`);
 
+	const onTime = (id: string): boolean => !late.has(id);
 	expect(new Set(emittedIds).size).toBe(emittedIds.length);
-	expect(emittedIds).toEqual(expected);
+	expect([...emittedIds].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1))).toEqual(expected);
+	expect(emittedIds.filter(onTime)).toEqual(expected.filter(onTime));
+	expect(emittedIds.filter((id) => late.has(id))).toHaveLength(counts.lateEvents);
 	expect(counts.inbound).toBeGreaterThan(TARGET_EVENTS * 0.8);
 	expect(counts.warnings).toBeGreaterThan(0);
 });

@@ -132,12 +132,21 @@ function unauthorizedWords(failure: Of<'unauthorized'>): Words {
 	};
 }
 
+/** When the limit resets, in words; a reset that is not a valid time is never formatted (no "Invalid time value"). */
+function resetWords({ resetAtMs, implausibleReset }: Of<'rate-limited'>): string {
+	const reset = resetAtMs === undefined ? undefined : new Date(resetAtMs);
+	if (reset && Number.isFinite(reset.getTime())) return `the limit resets at ${reset.toISOString()}`;
+	if (implausibleReset) return `X announced a reset time that cannot be right (${implausibleReset.header}: ${implausibleReset.value})`;
+	return 'X did not say when the limit resets';
+}
+
 function rateLimitedWords(failure: Of<'rate-limited'>): Words {
-	const { resetAtMs, waitMs } = failure;
-	const resetText =
-		resetAtMs === undefined ? 'X did not say when the limit resets' : `the limit resets at ${new Date(resetAtMs).toISOString()}`;
+	const { waitMs } = failure;
+	const resetText = resetWords(failure);
 	const waitText =
-		waitMs === undefined ? '' : ` (in ${Math.ceil(waitMs / 1000)} s; Max Rate-Limit Wait is ${failure.maxWaitMs / 1000} s)`;
+		waitMs === undefined || !Number.isFinite(waitMs)
+			? ''
+			: ` (in ${Math.ceil(waitMs / 1000)} s; Max Rate-Limit Wait is ${failure.maxWaitMs / 1000} s)`;
 	return {
 		message: `X rate limit reached: ${resetText}${waitText}`,
 		description:

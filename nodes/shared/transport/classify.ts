@@ -3,7 +3,7 @@ import type { IDataObject, JsonObject, JsonValue } from 'n8n-workflow';
 import type { XProblem } from '../models';
 import { decodeProblem, decodeProblems, hasProblems, isRecord, problemType } from '../models';
 import type { ForbiddenReason, XFailure } from './failure';
-import { rateLimitResetMs, serverNowMs } from './rate-limits';
+import { announcedReset } from './rate-limits';
 import type { XApiRequest, XApiResponse, XCredentialType } from './types';
 import { OAUTH1_CREDENTIAL_TYPE } from './types';
 
@@ -141,10 +141,10 @@ function read(answer: XApiResponse, context: ClassifyContext): Reading {
 }
 
 function rateLimited(answer: XApiResponse, reading: Reading): XFailure {
-	const resetAtMs = rateLimitResetMs(answer.headers);
-	const waitMs = resetAtMs === undefined ? undefined : Math.max(0, resetAtMs - serverNowMs(answer.headers));
+	const { resetAtMs, waitMs, implausible } = announcedReset(answer.headers);
 	const { status, body } = reading;
-	return { kind: 'rate-limited', status, body, resetAtMs, waitMs, maxWaitMs: reading.context.maxRateLimitWaitMs };
+	const failure: XFailure = { kind: 'rate-limited', status, body, resetAtMs, waitMs, maxWaitMs: reading.context.maxRateLimitWaitMs };
+	return implausible ? { ...failure, implausibleReset: implausible } : failure;
 }
 
 /** Classifies an answer that is an error (or a 200 holding only errors) into one failure kind. */

@@ -30,7 +30,16 @@ interface Answer {
  * words users read are made from it at the edge (nodes/shared/errors).
  */
 export type XFailure =
-	| (Answer & { kind: 'rate-limited'; resetAtMs?: number; waitMs?: number; maxWaitMs: number })
+	| (Answer & {
+			kind: 'rate-limited';
+			/** When the exhausted window resets, on X's clock. */
+			resetAtMs?: number;
+			/** From the answer until the reset, measured on X's clock (its Date header). */
+			waitMs?: number;
+			maxWaitMs: number;
+			/** A reset header no real window can have: not trusted, only named in the message. */
+			implausibleReset?: { header: string; value: string };
+	  })
 	| (Answer & { kind: 'usage-capped'; period?: string; scope?: string })
 	/** A 5xx of a request that is not a send. */
 	| (Answer & { kind: 'transient'; detail: string })

@@ -19,8 +19,8 @@ export {
 	MAX_TIMEOUT_SECONDS,
 	MIN_TIMEOUT_SECONDS,
 } from './policy';
-export type { RateLimitState } from './rate-limits';
-export { rateLimitResetMs, readRateLimit } from './rate-limits';
+export type { AnnouncedReset, RateLimitState } from './rate-limits';
+export { announcedReset, MAX_RESET_AHEAD_MS, rateLimitResetMs, readRateLimit, serverDateMs, serverNowMs } from './rate-limits';
 export { xApiRequest } from './request';
 export { encodeQuery } from './send';
 export type { XApiConnection, XApiContext, XApiRequest, XApiResponse, XCredentialType } from './types';

@@ -4,7 +4,7 @@ import type { DmEvent, XIncludes } from '../models';
 import { decodeDmEventList } from '../models';
 import type { XApi } from './client';
 import type { RateLimitState } from './rate-limits';
-import { readRateLimit } from './rate-limits';
+import { readRateLimit, serverDateMs } from './rate-limits';
 
 /** X's largest page of DM events. */
 export const MAX_PAGE_SIZE = 100;
@@ -21,6 +21,8 @@ export interface DmEventPage {
 	/** Token of the following page; undefined where the list ends (an empty page, or no token). */
 	nextToken?: string;
 	rateLimit: RateLimitState;
+	/** X's clock when it answered (the Date header, whole seconds), if the answer said. */
+	serverTimeMs?: number;
 	/** How long the request of this page took, repeats included. */
 	elapsedMs: number;
 }
@@ -60,7 +62,8 @@ export async function* dmEventPages(api: XApi, query: PageQuery): AsyncGenerator
 		}
 		collected += newEvents.length;
 		const nextToken = events.length && meta.next_token ? meta.next_token : undefined;
-		yield { events, newEvents, includes, nextToken, rateLimit: readRateLimit(headers), elapsedMs };
+		const serverTimeMs = serverDateMs(headers);
+		yield { events, newEvents, includes, nextToken, rateLimit: readRateLimit(headers), serverTimeMs, elapsedMs };
 		if (nextToken === undefined || (query.limit !== undefined && collected >= query.limit)) return;
 		token = nextToken;
 	}

@@ -49,6 +49,7 @@ function publicEvent(event: StoredEvent): DmEventRecord {
 	// Internal bookkeeping, not part of the event.
 	delete copy.linkedPosts;
 	delete copy.media;
+	delete copy.visibleFromMs;
 	return copy;
 }
 
@@ -186,10 +187,13 @@ export class Emulator {
 		});
 	}
 
-	sendAs(userId: string, { to, conversationId, text, attachments }: SendAsInput = {}): DmEventRecord {
+	sendAs(userId: string, { to, conversationId, text, attachments, visibleAfterMs }: SendAsInput = {}): DmEventRecord {
 		const { state, clock, options } = this.runtime;
 		const senderId = String(userId);
 		store.requireUser(state, senderId);
+		if (visibleAfterMs !== undefined && !(Number.isFinite(visibleAfterMs) && visibleAfterMs >= 0)) {
+			throw new store.EmulatorError('visibleAfterMs must be a number of ms >= 0');
+		}
 		let targetConversation = conversationId;
 		if (to !== undefined) {
 			store.requireUser(state, String(to));
@@ -204,6 +208,7 @@ export class Emulator {
 			atMs: clock.now(),
 			wrapUrls: options.wrapUrls,
 		});
+		if (visibleAfterMs !== undefined) event.visibleFromMs = event.created_at + visibleAfterMs;
 		return publicEvent(event);
 	}
 

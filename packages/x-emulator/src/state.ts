@@ -54,6 +54,8 @@ export interface StoredEvent {
 	/** Kept so the synthesized post in `includes` can name a plausible author. */
 	linkedPosts?: LinkedPost[];
 	media?: MediaSnapshot[];
+	/** ms since the epoch from which the event is listed (a late arrival); absent = from its creation. */
+	visibleFromMs?: number;
 	deletedFor: Set<string>;
 }
 

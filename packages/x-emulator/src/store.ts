@@ -282,6 +282,7 @@ export function findEvent(state: State, eventId: string): StoredEvent | undefine
 // they deleted for themselves, within the 30-day window.
 export function isVisibleTo(state: State, event: StoredEvent, userId: string, nowMs: number): boolean {
 	if (event.deletedFor.has(userId)) return false;
+	if (event.visibleFromMs !== undefined && nowMs < event.visibleFromMs) return false;
 	if (event.created_at < nowMs - EVENT_WINDOW_MS) return false;
 	const conversation = state.conversations.get(event.dm_conversation_id);
 	if (!conversation || !conversation.participants.has(userId)) return false;

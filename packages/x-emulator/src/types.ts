@@ -111,6 +111,11 @@ export interface SendAsInput {
 	text?: string;
 	/** Uploaded media (`{ media_id }`) or a described one (`{ media_key, type? }`). */
 	attachments?: AttachmentInput[];
+	/**
+	 * A late arrival: the event is listed (and can be looked up) only once the clock is this many ms past its creation.
+	 * X mints ids on many machines, so an event can show up after events with higher ids.
+	 */
+	visibleAfterMs?: number;
 }
 
 export type AttachmentInput =

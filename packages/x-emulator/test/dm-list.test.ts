@@ -186,6 +186,22 @@ describe('DM event lists', () => {
 		});
 	});
 
+	test('a late arrival is listed and found only once the clock has passed its delay, below newer events', async () => {
+		const late = emu.sendAs(bob.user.id, { to: alice.user.id, text: 'late', visibleAfterMs: 5000 });
+		emu.clock.advance(10);
+		const newer = emu.sendAs(carol.user.id, { to: alice.user.id, text: 'newer' });
+		const ids = async () => ((await list(alice.token, '/2/dm_events')).body.data ?? []).map((event: { id: string }) => event.id);
+		expect(await ids()).toEqual([newer.id]);
+		expect((await list(alice.token, `/2/dm_events/${late.id}`)).body.data).toBeUndefined();
+		expect(emu.visibleEvents(alice.user.id).map((event) => event.id)).toEqual([newer.id]);
+		emu.clock.advance(4990);
+		expect(await ids()).toEqual([newer.id, late.id]);
+		expect((await list(alice.token, `/2/dm_events/${late.id}`)).body.data).toMatchObject({ id: late.id, text: 'late' });
+		expect(Object.keys(late)).not.toContain('visibleFromMs');
+		expect(() => emu.sendAs(bob.user.id, { to: alice.user.id, text: 'x', visibleAfterMs: -1 })).toThrow(/visibleAfterMs/);
+		expect(emu.events().map((event) => event.text)).toEqual(['late', 'newer']);
+	});
+
 	describe('pagination', () => {
 		let sent: DmEventRecord[];
 

@@ -1,5 +1,5 @@
 // Pure cursor logic of the trigger, free of n8n and HTTP.
-import type { DmBacklog, DmCursor } from '../../../nodes/XDirectMessagesTrigger/cursor';
+import type { DmBacklog, DmCursor, LateCheck } from '../../../nodes/XDirectMessagesTrigger/cursor';
 import {
 	SNOWFLAKE_EPOCH_MS,
 	LATE_WINDOW_MS,
@@ -19,6 +19,10 @@ import {
 	stopBound,
 	pushStop,
 	completeRun,
+	floorBound,
+	lateCheckDue,
+	lateCheckOf,
+	roomForIds,
 } from '../../../nodes/XDirectMessagesTrigger/cursor';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -85,7 +89,38 @@ describe('cursor', () => {
 		expect(cursor.newest).toBe(idAt(T0, 4999));
 		expect(cursor.floor).toBe(idAt(T0, 4999 - MAX_SEEN_IDS));
 		for (let seq = 0; seq < 5000; seq++) expect(isUnseen(cursor, idAt(T0, seq))).toBe(false);
-		expect(JSON.stringify(cursor).length).toBeLessThan(3000);
+		// The documented bound: about 22 bytes per remembered id (README, "Bounded state").
+		expect(JSON.stringify(cursor).length).toBeLessThan(MAX_SEEN_IDS * 23 + 100);
+		// Runs never get there: they pass no more new ids than there is room for.
+		expect(roomForIds(cursor, { covered: false })).toBe(0);
+		expect(roomForIds(emptyCursor(), { covered: false })).toBe(MAX_SEEN_IDS);
+	});
+
+	test('only a run that looked at the whole window raises the floor; X\'s clock can raise it up to the newest id', () => {
+		const ids = [idAt(T0 - 5_000), idAt(T0 - 1), idAt(T0)];
+		const start = advanceCursor(emptyCursor(), ids, { covered: true });
+		expect(start.floor).toBe(lastIdBefore(T0 - LATE_WINDOW_MS));
+		const later = [idAt(T0 + 20_000)];
+		const uncovered = advanceCursor(start, later, { covered: false, serverTimeMs: T0 + 60_000 });
+		expect(uncovered.floor).toBe(start.floor);
+		expect(uncovered.seen).toEqual([later[0], ...ids.slice().reverse()]);
+		const covered = advanceCursor(start, later, { covered: true, serverTimeMs: T0 + 25_000 });
+		expect(covered.floor).toBe(lastIdBefore(T0 + 15_000));
+		expect(covered.seen).toEqual(later);
+		expect(advanceCursor(start, later, { covered: true, serverTimeMs: T0 + 60_000 })).toEqual({ newest: later[0], floor: later[0], seen: [] });
+		// A run resumed from a stop inside the window looked only below the stop: the floor stays below it.
+		const resumed = advanceCursor(start, [], { covered: true, serverTimeMs: T0 + 60_000, below: ids[1] });
+		expect(resumed.floor).toBe((BigInt(ids[1]) - 1n).toString());
+		expect(resumed.seen).toEqual([ids[2], ids[1]]);
+	});
+
+	test('the look back for late arrivals is due once X\'s clock is a window past the floor\'s window', () => {
+		const cursor = advanceCursor(emptyCursor(), [idAt(T0 - 1_000), idAt(T0)]);
+		expect(lateCheckDue(cursor, undefined)).toBe(false);
+		expect(lateCheckDue(cursor, T0 + 1_000)).toBe(false);
+		expect(lateCheckDue(cursor, T0 + 10_001)).toBe(true);
+		// Nothing remembered above the floor: nothing to look for.
+		expect(lateCheckDue(advanceCursor(cursor, [], { covered: true, serverTimeMs: T0 + 60_000 }), T0 + 600_000)).toBe(false);
 	});
 
 	test('parseCursor rejects malformed state and normalises valid state', () => {
@@ -139,38 +174,60 @@ function pageOf(newestFirst: string[], below: string | undefined, size: number):
 }
 
 /**
- * One poll as the trigger does it: from the deepest resume stop (or the newest event) down to the stop bound,
- * at most `maxPages` pages; emits unseen ids oldest first only when the gap is closed.
+ * One poll as the trigger does it (runs.ts): from the deepest resume stop (or the newest event) down to the stop bound,
+ * or on to the floor when the look back for late arrivals is due, at most `maxPages` pages; emits unseen ids oldest
+ * first only when it got there, as many as the remembered ids have room for.
  */
 interface SimState {
 	cursor: DmCursor;
 	backlog: DmBacklog | undefined;
 }
 
-function pollOnce(state: SimState, visible: string[], emitted: string[], { maxPages = Infinity, key = 'listing' } = {}): SimState {
-	const newestFirst = visible.map(BigInt).sort((a, b) => (a < b ? 1 : a > b ? -1 : 0)).map(String);
+interface SimPoll {
+	maxPages?: number;
+	key?: string;
+	/** X's clock at the poll. */
+	serverTimeMs: number;
+}
+
+function pollOnce(state: SimState, visible: string[], emitted: string[], { maxPages = Infinity, key = 'listing', serverTimeMs }: SimPoll): SimState {
+	// Ids of the same length compare as strings (the simulation's ids all have 19 digits).
+	const newestFirst = [...visible].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0));
+	const { cursor } = state;
 	const stop = nextStop(state.backlog, key);
-	const bound = stopBound(state.cursor, state.backlog, key);
+	const target = lateCheckDue(cursor, serverTimeMs) ? floorBound(cursor) : stopBound(cursor, state.backlog, key);
 	let run: string[] = [];
 	let token = stop?.token;
 	let pages = 0;
+	let listEnd = false;
 	for (;;) {
 		const { ids, next } = pageOf(newestFirst, token, 100);
 		pages++;
 		run = run.concat(ids);
-		if (reachesBound(bound, ids) || next === undefined) break;
+		if (reachesBound(target, ids)) break;
+		if (next === undefined) {
+			listEnd = true;
+			break;
+		}
 		token = next;
 		if (pages >= maxPages) {
 			const above = run.reduce((low, id) => (compareIds(id, low) < 0 ? id : low));
 			return { ...state, backlog: pushStop(state.backlog, key, { token, above }) };
 		}
 	}
-	const fresh = selectUnseen(
-		state.cursor,
+	const check: LateCheck = lateCheckOf(cursor, state.backlog, key, { ids: run, listEnd, serverTimeMs, resumedFrom: stop });
+	const unseen = selectUnseen(
+		cursor,
 		run.map((id) => ({ id })),
 	).map((e) => e.id);
-	emitted.push(...fresh);
-	return { cursor: advanceCursor(state.cursor, fresh), backlog: completeRun(state.backlog, key, stop) };
+	const late = unseen.filter((id) => compareIds(id, cursor.newest) <= 0);
+	const fresh = unseen.filter((id) => compareIds(id, cursor.newest) > 0);
+	const passed = [...late, ...fresh.slice(0, Math.max(0, roomForIds(cursor, check) - late.length))];
+	emitted.push(...passed);
+	const partly = passed.length < unseen.length;
+	const checkedAt = check.covered ? check.serverTimeMs : undefined;
+	const backlog = partly ? state.backlog && { key, stops: [...state.backlog.stops] } : completeRun(state.backlog, key, stop, checkedAt);
+	return { cursor: advanceCursor(cursor, passed, check), backlog };
 }
 
 interface Simulation {
@@ -181,6 +238,7 @@ interface Simulation {
 	maxPages?: number;
 }
 
+/** Polls a minute apart (X's clock), bursts of events just before each; late events show up after the poll. */
 function simulate({ seed, rounds, maxBurst, lateShare, maxPages }: Simulation) {
 	const random = () => {
 		seed = (seed * 1103515245 + 12345) % 2147483648;
@@ -192,7 +250,9 @@ function simulate({ seed, rounds, maxBurst, lateShare, maxPages }: Simulation) {
 	let clock = T0;
 	let seq = 0;
 	const pendingLate: string[] = [];
+	let largestState = 0;
 	for (let round = 0; round < rounds; round++) {
+		clock += 60_000;
 		const burst = Math.floor(random() * maxBurst);
 		for (let i = 0; i < burst; i++) {
 			if (random() < 0.5) clock += 1 + Math.floor(random() * 50);
@@ -201,17 +261,21 @@ function simulate({ seed, rounds, maxBurst, lateShare, maxPages }: Simulation) {
 			if (random() < lateShare) pendingLate.push(id);
 			else visible.push(id);
 		}
-		state = pollOnce(state, visible, emitted, { maxPages });
+		state = pollOnce(state, visible, emitted, { maxPages, serverTimeMs: clock });
 		visible.push(...pendingLate.splice(0));
-		expect(JSON.stringify(state).length).toBeLessThan(5000);
+		// What is remembered: the ids of the late window, a few resume stops (the documented bound).
+		expect(state.cursor.seen.length).toBeLessThanOrEqual(MAX_SEEN_IDS);
+		largestState = Math.max(largestState, JSON.stringify(state).length);
+		expect(JSON.stringify(state).length).toBeLessThan(MAX_SEEN_IDS * 23 + 2500);
 	}
 	// No more arrivals: the backlog drains in a bounded number of polls.
 	let drainPolls = 0;
 	do {
-		state = pollOnce(state, visible, emitted, { maxPages });
+		clock += 60_000;
+		state = pollOnce(state, visible, emitted, { maxPages, serverTimeMs: clock });
 		drainPolls++;
 	} while ((state.backlog?.stops.length || emitted.length < visible.length) && drainPolls < 5000);
-	return { visible, emitted, drainPolls };
+	return { visible, emitted, drainPolls, largestState };
 }
 
 test('simulation: bursts across page boundaries are emitted exactly once, oldest first', () => {
@@ -231,4 +295,14 @@ test('simulation: late arrivals inside the window and the fetched page are emitt
 	const { visible, emitted } = simulate({ seed: 777, rounds: 300, maxBurst: 40, lateShare: 0.05 });
 	expect(new Set(emitted).size).toBe(emitted.length);
 	expect([...emitted].sort(compareIds)).toEqual([...visible].sort(compareIds));
+});
+
+test('simulation: late arrivals behind hundreds of newer events, also on polls of one or two pages, are emitted exactly once', () => {
+	for (const maxPages of [Infinity, 2]) {
+		const { visible, emitted, largestState } = simulate({ seed: 99 + maxPages, rounds: 60, maxBurst: 350, lateShare: 0.05, maxPages });
+		expect(new Set(emitted).size).toBe(emitted.length);
+		expect([...emitted].sort(compareIds)).toEqual([...visible].sort(compareIds));
+		// Only the events of the last seconds are remembered: far below the cap.
+		expect(largestState).toBeLessThan(12_000);
+	}
 });

@@ -5,7 +5,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { XFailure } from '../../../nodes/shared/transport';
 import { XApiFailure } from '../../../nodes/shared/transport';
-import { classifyFailure, rateLimitResetFromError } from '../../../nodes/XDirectMessagesTrigger/failures';
+import { classifyFailure, rateLimitResetFromError, rateLimitWaitFromError } from '../../../nodes/XDirectMessagesTrigger/failures';
 
 const NODE: INode = { id: 'n', name: 'DM Trigger', type: 'x', typeVersion: 1, position: [0, 0], parameters: {} };
 const RESET_MS = Date.UTC(2026, 2, 1, 12, 15, 0);
@@ -44,6 +44,16 @@ test('missing or malformed values give undefined', () => {
 	expect(rateLimitResetFromError(rateLimitError({ resetMs: Number.NaN }))).toBeUndefined();
 	expect(rateLimitResetFromError(undefined)).toBeUndefined();
 	expect(rateLimitResetFromError(new Error('x'))).toBeUndefined();
+});
+
+test('the pause is the wait the server measured on its own clock; without it, the time left by the host clock', () => {
+	const measured = new XApiFailure({ kind: 'rate-limited', status: 429, body: TOO_MANY, resetAtMs: RESET_MS, waitMs: 120_000, maxWaitMs: 0 }, REQUEST);
+	// A host clock three hours behind X does not stretch it.
+	expect(rateLimitWaitFromError(measured, RESET_MS - 3 * 3600_000)).toBe(120_000);
+	expect(rateLimitWaitFromError(rateLimitError({ resetMs: RESET_MS }), RESET_MS - 60_000)).toBe(60_000);
+	expect(rateLimitWaitFromError(rateLimitError({ resetMs: RESET_MS }), RESET_MS + 60_000)).toBe(0);
+	expect(rateLimitWaitFromError(rateLimitError(), RESET_MS)).toBeUndefined();
+	expect(rateLimitWaitFromError(new Error('x'), RESET_MS)).toBeUndefined();
 });
 
 describe('each failure kind is retried by a later poll or surfaces', () => {

@@ -37,6 +37,15 @@ describe('answers of X', () => {
 		expect(unknownReset.context.rateLimitResetMs).toBeUndefined();
 	});
 
+	test('rate-limited: a reset that is no time at all is never formatted ("Invalid time value")', () => {
+		const implausibleReset = { header: 'x-rate-limit-reset', value: '100000000000000' };
+		const implausible = nodeError({ kind: 'rate-limited', status: 429, body: {}, maxWaitMs: 60_000, implausibleReset });
+		expect(implausible.message).toBe('X rate limit reached: X announced a reset time that cannot be right (x-rate-limit-reset: 100000000000000)');
+		// Even a failure made elsewhere with an out-of-range reset and wait is worded, not thrown.
+		const outOfRange = nodeError({ kind: 'rate-limited', status: 429, body: {}, resetAtMs: 1e17, waitMs: Infinity, maxWaitMs: 0 });
+		expect(outOfRange.message).toBe('X rate limit reached: X did not say when the limit resets');
+	});
+
 	test('usage-capped names the cap', () => {
 		const error = nodeError({ kind: 'usage-capped', status: 429, body: {}, period: 'Monthly', scope: 'Product' });
 		expect(error.message).toBe('X usage cap exceeded (Monthly Product cap): no more requests are accepted until the cap resets');
