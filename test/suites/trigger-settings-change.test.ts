@@ -155,6 +155,24 @@ test('with "Emit the Last Events" a change emits the last events of the new watc
 	expect(eventIds(await trigger.poll())).toEqual([later.id]);
 });
 
+test('a change while a first-run backfill is unfinished drops it and starts the new watch afresh', async () => {
+	const { me, users } = env;
+	env.sendMany(users.alice, me, 150, 'alice history');
+	const fromBob = env.sendMany(users.bob, me, 3, 'bob history');
+	const trigger = env.createTrigger({ ...ALL, senders: '@alice', firstPoll: 'lastEvents', lastEventsCount: 120 });
+	// One page per poll: the backfill of alice's last 120 events cannot finish in this poll.
+	expect(await trigger.poll({ budgetMs: 0 })).toBeNull();
+	expect(trigger.staticData?.backfill).toBeDefined();
+
+	trigger.reconfigure({ ...ALL, senders: '@bob', firstPoll: 'lastEvents', lastEventsCount: 3 });
+	expect(eventIds(await trigger.poll())).toEqual(eventIds(fromBob));
+	expect(trigger.staticData?.backfill).toBeUndefined();
+	expect(trigger.staticData?.backlog).toBeUndefined();
+	expect(await trigger.poll()).toBeNull();
+	const later = [env.send(users.alice, me, 'alice later'), env.send(users.bob, me, 'bob later')];
+	expect(eventIds(await trigger.poll())).toEqual([later[1].id]);
+});
+
 test('a state saved before the watch was recorded carries on (no restart on upgrade)', async () => {
 	const { me, users } = env;
 	const trigger = env.createTrigger(ALL);
