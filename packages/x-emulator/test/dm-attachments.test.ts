@@ -1,6 +1,6 @@
 import type { Emulator, EmulatorUser } from '../src';
 import { runtimeOf } from '../src/emulator';
-import { call, closeAndExpectCleanRun, createUserWithToken, startTestEmulator, type UserWithToken } from './helpers';
+import { call, closeAndExpectCleanRun, startWithAliceAndBob, type UserWithToken } from './helpers';
 
 const PNG_BYTES = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex').toString('base64');
 const NOT_ATTACHABLE = { title: 'Forbidden', detail: 'You are not permitted to attach this media to a DM event.', type: 'about:blank', status: 403 };
@@ -11,9 +11,7 @@ describe('DM attachments (media uploaded through the emulator)', () => {
 	let bob: UserWithToken;
 
 	beforeEach(async () => {
-		emu = await startTestEmulator();
-		alice = createUserWithToken(emu, { username: 'alice' });
-		bob = createUserWithToken(emu, { username: 'bob' });
+		({ emu, alice, bob } = await startWithAliceAndBob());
 	});
 
 	afterEach(() => closeAndExpectCleanRun(emu));

@@ -1,6 +1,6 @@
 import { request } from 'undici';
 import type { Emulator } from '../src';
-import { call, closeAndExpectCleanRun, createUserWithToken, startTestEmulator, type UserWithToken } from './helpers';
+import { call, closeAndExpectCleanRun, startWithAliceAndBob, type UserWithToken } from './helpers';
 
 describe('fault injection', () => {
 	let emu: Emulator;
@@ -8,9 +8,7 @@ describe('fault injection', () => {
 	let bob: UserWithToken;
 
 	beforeEach(async () => {
-		emu = await startTestEmulator();
-		alice = createUserWithToken(emu, { username: 'alice' });
-		bob = createUserWithToken(emu, { username: 'bob' });
+		({ emu, alice, bob } = await startWithAliceAndBob());
 	});
 
 	afterEach(() => closeAndExpectCleanRun(emu));

@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_OPTIONS, type Emulator } from '../src';
-import { call, closeAndExpectCleanRun, createUserWithToken, startTestEmulator, type UserWithToken } from './helpers';
+import { call, closeAndExpectCleanRun, createUserWithToken, startWithAliceAndBob, type UserWithToken } from './helpers';
 
 const PACKAGE_DIR = path.join(__dirname, '..');
 const spec = JSON.parse(fs.readFileSync(path.join(PACKAGE_DIR, 'x-api-v2-dm.openapi.json'), 'utf8'));
@@ -16,9 +16,7 @@ describe('fidelity', () => {
 	let bob: UserWithToken;
 
 	beforeEach(async () => {
-		emu = await startTestEmulator();
-		alice = createUserWithToken(emu, { username: 'alice' });
-		bob = createUserWithToken(emu, { username: 'bob' });
+		({ emu, alice, bob } = await startWithAliceAndBob());
 	});
 
 	afterEach(() => closeAndExpectCleanRun(emu));

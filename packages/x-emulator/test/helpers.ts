@@ -36,6 +36,12 @@ export function createUserWithToken(emu: Emulator, { scopes = ALL_SCOPES, ...use
 	return { user, token: tokenFor(emu, user.id, scopes) };
 }
 
+/** A test emulator with two users, alice and bob, who hold tokens with every scope (the setup of most HTTP tests). */
+export async function startWithAliceAndBob(options: EmulatorOptions = {}): Promise<{ emu: Emulator; alice: UserWithToken; bob: UserWithToken }> {
+	const emu = await startTestEmulator(options);
+	return { emu, alice: createUserWithToken(emu, { username: 'alice' }), bob: createUserWithToken(emu, { username: 'bob' }) };
+}
+
 export interface CallOptions {
 	token?: string;
 	json?: unknown;
