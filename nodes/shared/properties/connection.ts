@@ -19,7 +19,7 @@ export const authenticationProperty: INodeProperties = {
 	default: 'oAuth2',
 };
 
-export const maxRateLimitWaitOption: INodeProperties = {
+const maxRateLimitWaitOption: INodeProperties = {
 	displayName: 'Max Rate-Limit Wait',
 	name: 'maxRateLimitWait',
 	type: 'number',
