@@ -71,6 +71,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
 	},
 	setOption: (emu, args, runtime) => (runtime.setOption(str(args.name), args.value), { options: emu.options }),
 	options: (emu) => emu.options,
+	billing: (emu) => emu.billing(),
 	reset: (emu) => (emu.reset(), { reset: true }),
 	violations: (emu) => emu.responseViolations,
 	demo: (emu) => emu.demo ?? null,
@@ -96,6 +97,7 @@ const READ_ONLY: ReadonlySet<string> = new Set([
 	'faults',
 	'clock',
 	'options',
+	'billing',
 	'violations',
 	'demo',
 ]);

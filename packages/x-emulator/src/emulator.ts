@@ -3,6 +3,7 @@
 import type { Server } from 'node:http';
 import { snapshotOf } from './attachments';
 import * as auth from './auth';
+import type { BillingView } from './billing';
 import type { Clock } from './clock';
 import { handleControl } from './control';
 import type { DemoInfo } from './demo-data';
@@ -314,6 +315,11 @@ export class Emulator {
 	/** Changes an option while running; `undefined` restores the default. port, host and now are fixed at start. */
 	setOption<K extends keyof EmulatorSettings>(name: K, value: EmulatorSettings[K] | undefined): void {
 		this.runtime.setOption(name, value);
+	}
+
+	/** What X's pay-per-use meter has charged, per app and UTC day (billing.ts). */
+	billing(): BillingView {
+		return this.runtime.billing.view();
 	}
 
 	/** Fresh state (re-seeded when seed is 'demo'), no faults, empty logs, new rate-limit windows. Options and clock stay. */

@@ -2,6 +2,7 @@
 export { Emulator, startEmulator } from './emulator';
 export { DEFAULT_OPTIONS, type EmulatorOptions, type EmulatorSettings } from './options';
 export { EmulatorError } from './store';
+export type { BilledKind, BillingDay, BillingView } from './billing';
 export type { Clock } from './clock';
 export type { DemoInfo } from './demo-data';
 export type { GroupLimits, RateLimitProfile, RateLimitProfileName, UsageCap } from './rate-limits';

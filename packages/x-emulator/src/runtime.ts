@@ -1,6 +1,7 @@
 // Everything one emulator owns: options, clock, state, faults, request log, rate limiter, routes and the loaded
 // spec. Internal to the package: the server and the route handlers see it as ctx.emulator; the public Emulator
 // class wraps it.
+import { BillingMeter } from './billing';
 import type { Route } from './context';
 import { createClock, type Clock } from './clock';
 import { seedDemo, type DemoInfo } from './demo-data';
@@ -32,6 +33,8 @@ export class Runtime {
 	readonly requestLog: RequestLog = createRequestLog();
 	readonly router: Router = createRouter(ROUTES);
 	readonly rateLimiter: RateLimiter;
+	/** X's pay-per-use meter (billing.ts). */
+	readonly billing = new BillingMeter();
 	/** Set by resetState(). */
 	state!: State;
 	responseViolations: ResponseViolation[] = [];
@@ -92,6 +95,7 @@ export class Runtime {
 		this.requestLog.clear();
 		this.rateLimiter.reset();
 		this.rateLimiter.usageCap.clear();
+		this.billing.reset();
 		this.resetState();
 	}
 }
