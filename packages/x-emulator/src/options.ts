@@ -22,6 +22,13 @@ export interface EmulatorSettings {
 	mediaProcessingMs: number;
 	/** Whether video/GIF processing ends 'succeeded' or 'failed'. */
 	mediaProcessingOutcome: 'succeeded' | 'failed';
+	/**
+	 * The `resource_id` of a DM media download (routes/dm-media.ts): 'fileName' an opaque file name with extension that
+	 * only the media's TON URL (`url`, `variants[].url`) reveals; 'mediaId' `<media id>.<extension>`.
+	 */
+	dmMediaResourceId: 'fileName' | 'mediaId';
+	/** Content-Type of a DM media download: 'media' the uploaded MIME type, 'octet-stream' the spec's application/octet-stream. */
+	dmMediaContentType: 'media' | 'octet-stream';
 	/** How far an OAuth 1.0a oauth_timestamp may be from the emulator clock (auth.ts). */
 	oauth1TimestampSkewSeconds: number;
 }
@@ -48,6 +55,8 @@ export const DEFAULT_OPTIONS: Readonly<EmulatorSettings> = Object.freeze({
 	mediaProcessingMs: 5000,
 	mediaProcessingOutcome: 'succeeded',
 	oauth1TimestampSkewSeconds: 300,
+	dmMediaResourceId: 'fileName',
+	dmMediaContentType: 'media',
 });
 
 // Fixed when the emulator starts; the clock moves with emu.clock.advance/set instead.

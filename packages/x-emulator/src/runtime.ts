@@ -14,6 +14,7 @@ import { createRateLimiter, type RateLimiter, type RateLimitProfile } from './ra
 import { createRequestLog, type RequestLog } from './request-log';
 import { createRouter, type Router } from './router';
 import { dmRoutes } from './routes/dm';
+import { dmMediaRoutes } from './routes/dm-media';
 import { specRoutes } from './routes/spec';
 import { userRoutes } from './routes/users';
 import { createState, type State } from './state';
@@ -21,7 +22,7 @@ import { EmulatorError } from './store';
 import type { ResponseViolation } from './types';
 import { loadApi } from './validation';
 
-const ROUTES: readonly Route[] = [...dmRoutes, ...userRoutes, ...specRoutes, ...oauthRoutes, ...media.routes];
+const ROUTES: readonly Route[] = [...dmRoutes, ...dmMediaRoutes, ...userRoutes, ...specRoutes, ...oauthRoutes, ...media.routes];
 
 export class Runtime {
 	readonly host: string;

@@ -37,6 +37,10 @@ export interface MediaSnapshot {
 	height?: number;
 	duration_ms?: number;
 	alt_text?: string;
+	/** MIME type of the uploaded bytes, when the upload named one. */
+	mime?: string;
+	/** The third id of the download path (`/2/dm_conversations/media/{dm_id}/{media_id}/{resource_id}`), see dm-media-files.ts. */
+	resource_id?: string;
 }
 
 export interface StoredEvent {
