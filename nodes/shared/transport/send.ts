@@ -22,14 +22,30 @@ export function encodeQuery(qs: IDataObject | undefined): IDataObject {
 	return encoded;
 }
 
+function bodyObject(body: unknown): IDataObject {
+	return isRecord(body) ? body : body === undefined || body === '' ? {} : { message: String(body) };
+}
+
+/** The JSON of an error answer that arrived as bytes; anything else as its text. */
+function parseBytes(bytes: Buffer): IDataObject {
+	const text = bytes.toString('utf8');
+	try {
+		return bodyObject(JSON.parse(text));
+	} catch {
+		return bodyObject(text);
+	}
+}
+
 function toResponse(raw: unknown): XApiResponse {
 	const full = isRecord(raw) ? raw : {};
-	const body = full.body;
-	return {
-		statusCode: typeof full.statusCode === 'number' ? full.statusCode : 0,
-		headers: isRecord(full.headers) ? full.headers : {},
-		body: isRecord(body) ? body : body === undefined || body === '' ? {} : { message: String(body) },
-	};
+	const body: unknown = full.body;
+	const statusCode = typeof full.statusCode === 'number' ? full.statusCode : 0;
+	const headers = isRecord(full.headers) ? full.headers : {};
+	if (Buffer.isBuffer(body) || body instanceof ArrayBuffer) {
+		const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body);
+		return statusCode >= 200 && statusCode < 300 ? { statusCode, headers, body: {}, bytes } : { statusCode, headers, body: parseBytes(bytes) };
+	}
+	return { statusCode, headers, body: bodyObject(body) };
 }
 
 /** Sends the request once through n8n (which signs it with the credential); never throws for an HTTP status. */
@@ -43,12 +59,13 @@ export async function sendOnce(
 		method: request.method,
 		url: `${baseUrl}${request.path}`,
 		qs: encodeQuery(request.qs),
-		json: true,
+		json: request.binary !== true,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 		timeout: timeoutMs,
 	};
 	if (request.body !== undefined) options.body = request.body;
+	if (request.binary === true) options.encoding = 'arraybuffer';
 	const { context, credentialType } = connection;
 	try {
 		const raw: unknown = await context.helpers.httpRequestWithAuthentication.call(context, credentialType, options);

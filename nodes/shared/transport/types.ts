@@ -33,10 +33,14 @@ export interface XApiRequest {
 	qs?: IDataObject;
 	/** JSON body. */
 	body?: IDataObject;
+	/** The answer is raw bytes (a media download): a success keeps them in `bytes`, a failure's JSON is parsed. */
+	binary?: boolean;
 }
 
 export interface XApiResponse {
 	body: IDataObject;
+	/** The raw bytes of a successful binary request. */
+	bytes?: Buffer;
 	headers: IDataObject;
 	statusCode: number;
 }

@@ -173,6 +173,11 @@ export class Emulator {
 		store.block(this.runtime.state, String(userId), String(blockedId));
 	}
 
+	/** Ground truth: the ids `userId` has DM-blocked, as strings in ascending order. */
+	dmBlocks(userId: string): string[] {
+		return [...(this.runtime.state.blocks.get(String(userId)) ?? [])].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
+	}
+
 	unblock(userId: string, blockedId: string): void {
 		store.unblock(this.runtime.state, String(userId), String(blockedId));
 	}
@@ -184,7 +189,7 @@ export class Emulator {
 			if ('media_key' in attachment) return { type: 'photo', ...attachment };
 			const stored = this.runtime.state.media.get(String(attachment.media_id));
 			if (!stored) throw new store.EmulatorError(`unknown media ${attachment.media_id}`);
-			return snapshotOf(stored);
+			return snapshotOf(stored, this.runtime.options.dmMediaResourceId);
 		});
 	}
 
