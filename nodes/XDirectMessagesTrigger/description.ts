@@ -5,6 +5,8 @@ import {
 	authenticationProperty,
 	eventFieldProperties,
 	eventTypesProperty,
+	attachmentsFieldOption,
+	downloadAttachmentsOption,
 	optionsCollection,
 	scopeProperties,
 	timeoutOption,
@@ -83,5 +85,17 @@ export const triggerProperties: INodeProperties[] = [
 	...triggerFilterProperties,
 	...eventFieldProperties,
 	// The trigger never waits for a rate limit: it retries on the next poll.
-	optionsCollection([timeoutOption]),
+	optionsCollection([
+		timeoutOption,
+		{
+			displayName: 'Cost-Aware Page Sizes',
+			name: 'costAwarePages',
+			type: 'boolean',
+			default: true,
+			description:
+				'Whether each poll starts with a page of 1 or 2 events and asks for 100 only while pages are all new. X bills every DM event a response returns (once per UTC day), so an idle trigger then costs 1 billed read a day instead of up to 100. Off: pages of 100 (at most one request fewer when many events arrive at once).',
+		},
+		downloadAttachmentsOption,
+		attachmentsFieldOption,
+	]),
 ];

@@ -6,10 +6,18 @@ export const DEFAULT_BINARY_PROPERTY = 'data';
 /** Where downloaded attachments go; a second attachment of one event would go to `<name>_1`. */
 export const binaryPropertyOption: INodeProperties = {
 	displayName: 'Put Output File in Field',
-	name: 'binaryPropertyName',
+	name: 'outputBinaryField',
 	type: 'string',
 	default: DEFAULT_BINARY_PROPERTY,
 	hint: 'The name of the output binary field to put the file in',
+};
+
+/** The same, as an entry of the Options collection of Get Many and of the trigger. */
+export const attachmentsFieldOption: INodeProperties = {
+	...binaryPropertyOption,
+	displayName: 'Put Attachments in Field',
+	name: 'attachmentsField',
+	hint: 'The name of the output binary field for the attachment of each event (used with Download Attachments)',
 };
 
 /** "Download Attachments" of Get Many and of the trigger. */
@@ -33,10 +41,10 @@ export function refuseOAuth1Download(node: INode, authentication: unknown, itemI
 }
 
 /** The binary field name, checked before any request. */
-export function readBinaryProperty(node: INode, value: unknown, itemIndex?: number): string {
+export function readBinaryProperty(node: INode, value: unknown, label: string, itemIndex?: number): string {
 	const name = typeof value === 'string' ? value.trim() : '';
 	if (!name || /[\s.]/.test(name)) {
-		throw new NodeOperationError(node, `Put Output File in Field must be a field name without spaces or dots, got "${String(value)}"`, { itemIndex });
+		throw new NodeOperationError(node, `${label} must be a field name without spaces or dots, got "${String(value)}"`, { itemIndex });
 	}
 	return name;
 }

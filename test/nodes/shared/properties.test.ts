@@ -10,6 +10,7 @@ import { XDirectMessages } from '../../../nodes/XDirectMessages/XDirectMessages.
 import * as conversation from '../../../nodes/XDirectMessages/actions/conversation';
 import * as event from '../../../nodes/XDirectMessages/actions/event';
 import * as message from '../../../nodes/XDirectMessages/actions/message';
+import * as user from '../../../nodes/XDirectMessages/actions/user';
 import { XDirectMessagesTrigger } from '../../../nodes/XDirectMessagesTrigger/XDirectMessagesTrigger.node';
 
 const action = new XDirectMessages();
@@ -23,7 +24,8 @@ type OperationModule = { description: INodeProperties[] };
 const RESOURCES: Record<string, { description: INodeProperties[]; operations: Record<string, OperationModule> }> = {
 	message: { description: message.description, operations: { sendToUser: message.sendToUser, sendToConversation: message.sendToConversation } },
 	conversation: { description: conversation.description, operations: { createGroup: conversation.createGroup } },
-	event: { description: event.description, operations: { getMany: event.getMany, get: event.get, delete: event.delete } },
+	event: { description: event.description, operations: { getMany: event.getMany, get: event.get, delete: event.delete, downloadAttachment: event.downloadAttachment } },
+	user: { description: user.description, operations: { blockDms: user.blockDms, unblockDms: user.unblockDms } },
 };
 
 function properties(nodeType: INodeType): INodeProperties[] {
@@ -142,7 +144,7 @@ describe('both nodes speak one vocabulary', () => {
 			.flatMap((collection) => (collection.options ?? []) as INodeProperties[]);
 		for (const entry of entries) expect(entries.find((other) => other.name === entry.name)).toEqual(entry);
 		const triggerEntries = ((properties(trigger).find((property) => property.name === 'options')?.options ?? []) as INodeProperties[]);
-		expect(triggerEntries.map((entry) => entry.name)).toEqual(['timeout']);
+		expect(triggerEntries.map((entry) => entry.name)).toEqual(['costAwarePages', 'downloadAttachments', 'attachmentsField', 'timeout']);
 	});
 
 	test("the trigger's subtitle names the scope as the Scope parameter does", () => {

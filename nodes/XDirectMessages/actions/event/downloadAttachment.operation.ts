@@ -24,7 +24,7 @@ export const description = updateDisplayOptions({ show: { resource: ['event'], o
 /** Looks the event up (for its media ids) and downloads its attachment into the binary field. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<OperationResult> {
 	const eventId = readEventId.call(this, itemIndex);
-	const property = readBinaryProperty(this.getNode(), this.getNodeParameter('binaryPropertyName', itemIndex, 'data'), itemIndex);
+	const property = readBinaryProperty(this.getNode(), this.getNodeParameter('outputBinaryField', itemIndex, 'data'), 'Put Output File in Field', itemIndex);
 	refuseOAuth1Download(this.getNode(), this.getNodeParameter('authentication', itemIndex, 'oAuth2'), itemIndex);
 	const api = executeApi(this, itemIndex);
 	const { body } = await api.get(`/2/dm_events/${eventId}`, withDownloadQuery({}));

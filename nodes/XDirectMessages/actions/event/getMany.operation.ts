@@ -8,7 +8,7 @@ import { parseConversationLocator, parseUserLocator } from '../../../shared/loca
 import type { DmEvent, XIncludes } from '../../../shared/models';
 import { mergeIncludes } from '../../../shared/models';
 import {
-	binaryPropertyOption,
+	attachmentsFieldOption,
 	downloadAttachmentsOption,
 	eventFieldProperties,
 	eventTypesProperty,
@@ -28,7 +28,7 @@ import { eventOutput, readChoices, readEventQuery } from './shared';
 /** The "Download Attachments" option: the binary field to fill, or undefined when off (checked before any request). */
 function readDownload(this: IExecuteFunctions, itemIndex: number): string | undefined {
 	if (this.getNodeParameter('options.downloadAttachments', itemIndex, false) !== true) return undefined;
-	const property = readBinaryProperty(this.getNode(), this.getNodeParameter('options.binaryPropertyName', itemIndex, 'data'), itemIndex);
+	const property = readBinaryProperty(this.getNode(), this.getNodeParameter('options.attachmentsField', itemIndex, 'data'), 'Put Attachments in Field', itemIndex);
 	refuseOAuth1Download(this.getNode(), this.getNodeParameter('authentication', itemIndex, 'oAuth2'), itemIndex);
 	return property;
 }
@@ -65,7 +65,7 @@ const properties: INodeProperties[] = [
 		displayOptions: { show: { returnAll: [false] } },
 	},
 	...eventFieldProperties,
-	optionsCollection([...requestOptions, downloadAttachmentsOption, { ...binaryPropertyOption, displayName: 'Put Attachments in Field' }]),
+	optionsCollection([...requestOptions, downloadAttachmentsOption, attachmentsFieldOption]),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['event'], operation: ['getMany'] } }, properties);

@@ -3,12 +3,14 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { blockDescription, setDmBlock } from './setDmBlock';
 
 export const blockDms = {
+	description: blockDescription('blockDms'),
 	execute: async function (this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 		return await setDmBlock.call(this, itemIndex, true);
 	},
 };
 
 export const unblockDms = {
+	description: blockDescription('unblockDms'),
 	execute: async function (this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 		return await setDmBlock.call(this, itemIndex, false);
 	},
@@ -37,6 +39,6 @@ export const description: INodeProperties[] = [
 		],
 		default: 'blockDms',
 	},
-	...blockDescription('blockDms'),
-	...blockDescription('unblockDms'),
+	...blockDms.description,
+	...unblockDms.description,
 ];

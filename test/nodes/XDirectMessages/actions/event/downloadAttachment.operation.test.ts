@@ -38,7 +38,7 @@ describe.each<[string, 'fileName' | 'mediaId']>([
 
 	test('Download Attachment puts the uploaded bytes into the binary field with file name and MIME type', async () => {
 		const eventId = await sendPhoto();
-		const { error, items, json } = await runAction({ setup: x.auth('oAuth2'), parameters: download(eventId, { binaryPropertyName: 'photo' }) });
+		const { error, items, json } = await runAction({ setup: x.auth('oAuth2'), parameters: download(eventId, { outputBinaryField: 'photo' }) });
 		expect(error).toBeUndefined();
 		expectPaired(items, [0]);
 		expect(items[0].binary?.photo).toMatchObject({ mimeType: 'image/png', fileName: expect.stringMatching(/\.png$/) });
@@ -91,8 +91,8 @@ describe('bad input', () => {
 	const CASES: BadInputCase[] = [
 		['download event ID letters', () => download(bad('latest')), 'Event ID'],
 		['download event ID empty', () => download(bad('')), 'Event ID'],
-		['download field with a space', () => download('1', { binaryPropertyName: bad('my file') }), 'Put Output File in Field'],
-		['get many attachments field empty', () => getMany({ downloadAttachments: true, binaryPropertyName: bad('') }), 'Put Output File in Field'],
+		['download field with a space', () => download('1', { outputBinaryField: bad('my file') }), 'Put Output File in Field'],
+		['get many attachments field empty', () => getMany({ downloadAttachments: true, attachmentsField: bad('') }), 'Put Attachments in Field'],
 	];
 	badInputTests(x, CASES, 4);
 });
