@@ -44,11 +44,13 @@ export async function startReceiver(secret = API_SECRET, path = '/hook'): Promis
 				receiver.crcRequests.push(url);
 				const token = url.searchParams.get('crc_token') ?? '';
 				const mode = receiver.crcMode;
-				if (mode === 'hang') return;
-				if (mode === 'redirect') return res.writeHead(302, { location: 'https://example.com/' }).end();
-				if (mode === 'error') return res.writeHead(503).end('down');
-				const responseToken = mode === 'ok' ? sign(secret, token) : sign('another secret', token);
-				return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ response_token: responseToken }));
+				if (mode === 'redirect') res.writeHead(302, { location: 'https://example.com/' }).end();
+				else if (mode === 'error') res.writeHead(503).end('down');
+				else if (mode !== 'hang') {
+					const responseToken = mode === 'ok' ? sign(secret, token) : sign('another secret', token);
+					res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ response_token: responseToken }));
+				}
+				return;
 			}
 			const raw = Buffer.concat(chunks).toString('utf8');
 			const signature = req.headers['x-twitter-webhooks-signature'];

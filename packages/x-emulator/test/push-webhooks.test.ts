@@ -195,7 +195,7 @@ describe('re-checks and invalidation', () => {
 		expect(receiver.crcRequests.length).toBeGreaterThanOrEqual(before + 2);
 		emu.setOption('crcIntervalMs', 0);
 		const recheck = await fetch(`${emu.url}/_emulator/recheckWebhooks`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-		expect((await recheck.json())[0]).toMatchObject({ id, valid: true });
+		expect(((await recheck.json()) as unknown[])[0]).toMatchObject({ id, valid: true });
 		const invalidated = await fetch(`${emu.url}/_emulator/invalidateWebhook`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id }) });
 		expect(await invalidated.json()).toMatchObject({ id, valid: false });
 		expect(await (await fetch(`${emu.url}/_emulator/webhooks`)).json()).toEqual([expect.objectContaining({ id, valid: false, appId: 'push-app' })]);
