@@ -38,14 +38,24 @@ describe('signatures (x-activity-api.md §14 test vectors)', () => {
 	});
 });
 
-describe('POST /2/webhooks', () => {
-	let world: PushWorld;
+/** A fresh push world per test (CRC timeout 300 ms), closed and checked for a clean run afterwards. */
+function eachWorld(): { readonly current: PushWorld } {
+	const holder: { current: PushWorld } = { current: undefined as unknown as PushWorld };
 	beforeEach(async () => {
-		world = await startPushWorld({ crcTimeoutMs: 300 });
+		holder.current = await startPushWorld({ crcTimeoutMs: 300 });
 	});
 	afterEach(async () => {
-		await world.close();
-		await closeAndExpectCleanRun(world.emu);
+		await holder.current.close();
+		await closeAndExpectCleanRun(holder.current.emu);
+	});
+	return holder;
+}
+
+describe('POST /2/webhooks', () => {
+	const worlds = eachWorld();
+	let world: PushWorld;
+	beforeEach(() => {
+		world = worlds.current;
 	});
 
 	it('registers a webhook after a passing CRC with a fresh token each time', async () => {
@@ -151,13 +161,10 @@ describe('URL policy', () => {
 });
 
 describe('re-checks and invalidation', () => {
+	const worlds = eachWorld();
 	let world: PushWorld;
-	beforeEach(async () => {
-		world = await startPushWorld({ crcTimeoutMs: 300 });
-	});
-	afterEach(async () => {
-		await world.close();
-		await closeAndExpectCleanRun(world.emu);
+	beforeEach(() => {
+		world = worlds.current;
 	});
 
 	it('a wrong token or a 3XX invalidates at once; PUT re-validates', async () => {
