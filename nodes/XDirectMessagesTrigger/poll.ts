@@ -6,7 +6,7 @@ import { toNodeError } from '../shared/errors';
 import { shapeEvents } from '../shared/includes';
 import type { DmEvent, XIncludes } from '../shared/models';
 import { classifyFailure, rateLimitWaitFromError } from './failures';
-import { matchesFilter } from './filters';
+import { matchesFilter } from '../shared/filters';
 import { firstPoll } from './first-run';
 import { fetchRun } from './paging';
 import { prepare } from './prepare';

@@ -3,3 +3,4 @@ export * from './connection';
 export * from './events';
 export * from './message';
 export * from './pickers';
+export * from './filters';
