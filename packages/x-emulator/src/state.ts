@@ -164,6 +164,10 @@ export interface State {
 	/** "<consumer key>|<nonce>" -> when the nonce may be used again (ms). */
 	nonces: Map<string, number>;
 	media: Map<string, MediaRecord>;
+	/** appId -> the app-only bearer token POST /oauth2/token hands out (the same one every time). */
+	appBearerTokens: Map<string, string>;
+	/** Called for every stored MessageCreate (push delivery); unset while the demo world is seeded. */
+	onMessageCreated?: (event: StoredEvent) => void;
 }
 
 export function createState(clock: Clock): State {
@@ -181,5 +185,6 @@ export function createState(clock: Clock): State {
 		oauth1RequestTokens: new Map(),
 		nonces: new Map(),
 		media: new Map(),
+		appBearerTokens: new Map(),
 	};
 }
