@@ -5,7 +5,7 @@ import { triggerLimits } from '../shared/connection';
 import { settle } from '../shared/settle';
 import type { XApi, XApiConnection } from '../shared/transport';
 import { appOnlyConnection, createXApi, isXApiFailure, OAUTH2_CREDENTIAL_TYPE } from '../shared/transport';
-import { getAuthenticatedUser, lookupUsernames } from '../shared/users';
+import { getAuthenticatedUser, isNoUserFound, lookupUsernames } from '../shared/users';
 import { catchUp } from './catch-up';
 import { lifecycleError } from './refusals';
 import type { InstantSettings } from './settings';
@@ -75,7 +75,9 @@ async function resolveSenders(session: Session): Promise<InstantState['senders']
 	if (!names.length) return undefined;
 	const fingerprint = sendersFingerprint(session.settings.senders);
 	if (session.state.senders?.fingerprint === fingerprint) return session.state.senders;
-	const found = await lookupUsernames(session.user, names);
+	const lookup = await settle(lookupUsernames(session.user, names));
+	if (!lookup.ok && !isNoUserFound(lookup.error)) throw lookup.error;
+	const found = lookup.ok ? lookup.value : new Map<string, string>();
 	const unknown = names.filter((name) => !found.has(name));
 	if (unknown.length) {
 		throw new NodeOperationError(session.ctx.getNode(), `X has no user ${unknown.map((name) => `@${name}`).join(', ')}`, {
@@ -154,15 +156,18 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 		const senders = await resolveSenders(session);
 		const { webhooks, nowMs } = await listWebhooks(session.app);
 		const webhook = await ensureWebhook(session, webhooks);
+		// Saved at once: when a later step fails, n8n's clean-up (delete) finds the webhook to remove.
+		const previousWebhookId = session.state.webhookId;
+		saveState(session.staticData, { ...session.state, webhookId: webhook.id, webhookUrl: webhook.url });
 		let all = await listSubscriptions(session.app);
 		// Subscriptions of this node that no longer fit (other events, account or webhook) go first.
 		const chosen = new Set<string>(session.settings.events);
-		const stale = all.filter((sub) => isOurs(sub, session, session.state.webhookId ?? webhook.id) && !(chosen.has(sub.eventType) && sub.userId === me.id && sub.webhookId === webhook.id));
+		const stale = all.filter((sub) => isOurs(sub, session, previousWebhookId ?? webhook.id) && !(chosen.has(sub.eventType) && sub.userId === me.id && sub.webhookId === webhook.id));
 		await deleteSubscriptions(session.app, stale.map((sub) => sub.id));
 		all = all.filter((sub) => !stale.includes(sub));
 		const subscriptions: OwnSubscription[] = [];
 		for (const event of session.settings.events) subscriptions.push(await ensureSubscription(session, all, event, me.id, webhook.id));
-		const sameWebhook = session.state.webhookId === webhook.id;
+		const sameWebhook = previousWebhookId === webhook.id;
 		const state: InstantState = {
 			...session.state,
 			webhookId: webhook.id,
