@@ -21,11 +21,22 @@ export interface ReplayWindow {
 }
 
 /**
- * The minutes to replay: from the minute of the last delivered event (or of the activation, when nothing was
- * delivered yet) to X's current minute, at most X's 24 hours; undefined when there is nothing to start from.
+ * Where a catch-up starts: where the previous one ended (or the activation). Not the newest delivered event: X may
+ * have failed to deliver an older event (a drop, a retry still pending, events out of order) while newer ones
+ * arrived. Never before the newest event the dedupe memory no longer holds, which would repeat events.
+ */
+function catchUpStart(state: InstantState): number | undefined {
+	const since = state.coveredUntil ?? state.activatedAt ?? state.lastDeliveryAt;
+	if (since === undefined || state.seenFloor === undefined) return since;
+	return Math.max(since, state.seenFloor);
+}
+
+/**
+ * The minutes to replay: from the catch-up start to X's current minute, at most X's 24 hours; undefined when there
+ * is nothing to start from.
  */
 export function replayWindow(state: InstantState, nowMs: number): ReplayWindow | undefined {
-	const since = state.lastDeliveryAt ?? state.activatedAt;
+	const since = catchUpStart(state);
 	if (since === undefined) return undefined;
 	const toMs = floorMinute(nowMs);
 	// A minute inside the window even when X's clock moves on while the request travels.
@@ -36,18 +47,20 @@ export function replayWindow(state: InstantState, nowMs: number): ReplayWindow |
 }
 
 /**
- * Asks X to deliver again what it sent to the webhook since the last delivered event (n8n was down, restarting or
+ * Asks X to deliver again what it sent to the webhook since the last catch-up (n8n was down, restarting or
  * the webhook invalid meanwhile); the deliveries are deduplicated as they arrive. A replay that cannot be started is
- * logged, never fatal: the trigger works on without it.
+ * logged, never fatal: the trigger works on without it. Returns up to when the replay covers (the next catch-up starts
+ * there), or undefined when none was started.
  */
-export async function catchUp(ctx: IHookFunctions, app: XApi, webhookId: string, state: InstantState, nowMs: number): Promise<void> {
+export async function catchUp(ctx: IHookFunctions, app: XApi, webhookId: string, state: InstantState, nowMs: number): Promise<number | undefined> {
 	const window = replayWindow(state, nowMs);
-	if (!window) return;
+	if (!window) return undefined;
 	const name = `X Direct Messages Instant Trigger "${ctx.getNode().name}"`;
-	if (window.uncovered) {
-		const { fromMs, toMs } = window.uncovered;
+	const lastSign = state.lastDeliveryAt ?? state.activatedAt;
+	if (window.uncovered && lastSign !== undefined && lastSign < window.fromMs) {
+		// Nothing arrived for longer than X keeps: what happened before its window is out of reach.
 		ctx.logger.warn(
-			`${name}: events between ${new Date(fromMs).toISOString()} and ${new Date(toMs).toISOString()} cannot be replayed (X replays the last 24 hours only). Direct Messages of that time did not start the workflow; the polling trigger or the Get Many operation can list them.`,
+			`${name}: events between ${new Date(lastSign).toISOString()} and ${new Date(window.fromMs).toISOString()} cannot be replayed (X replays the last 24 hours only). Direct Messages of that time did not start the workflow; the polling trigger or the Get Many operation can list them.`,
 		);
 	}
 	try {
@@ -55,9 +68,11 @@ export async function catchUp(ctx: IHookFunctions, app: XApi, webhookId: string,
 		ctx.logger.info(
 			`${name}: asked X to replay deliveries from ${replayTime(window.fromMs)} to ${replayTime(window.toMs)} (UTC, job ${jobId ?? 'unknown'})`,
 		);
+		return window.toMs;
 	} catch (error) {
 		const conflict = refusalReason(error) === 'ReplayConflictError' || (isXApiFailure(error) && 'status' in error.failure && error.failure.status === 409);
 		const why = conflict ? 'a replay job is already running for this webhook' : toNodeError(ctx.getNode(), error).message;
 		ctx.logger.warn(`${name}: no catch-up replay was started: ${why}`);
+		return undefined;
 	}
 }

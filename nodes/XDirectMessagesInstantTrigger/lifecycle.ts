@@ -99,14 +99,14 @@ export async function checkExists(this: IHookFunctions): Promise<boolean> {
 		const me = await getAuthenticatedUser(session.user);
 		if (!me || me.id !== saved.userId) return false;
 		const existing = new Set((await listSubscriptions(session.app)).filter((sub) => sub.webhookId === webhook.id).map((sub) => sub.id));
-		const covered = session.settings.events.every((event) =>
+		const complete = session.settings.events.every((event) =>
 			saved.subscriptions?.some((own) => own.eventType === event && existing.has(own.id)),
 		);
-		if (!covered) return false;
+		if (!complete) return false;
 		// n8n restarts call only checkExists: this is where deliveries missed while it was down are asked for again.
 		const senders = await resolveSenders(session);
-		saveState(session.staticData, { ...session.state, senders });
-		if (isProduction(this) && session.settings.catchUp) await catchUp(this, session.app, webhook.id, session.state, nowMs);
+		const covered = isProduction(this) && session.settings.catchUp ? await catchUp(this, session.app, webhook.id, session.state, nowMs) : undefined;
+		saveState(session.staticData, { ...session.state, senders, coveredUntil: covered ?? session.state.coveredUntil });
 		return true;
 	});
 }
@@ -177,9 +177,10 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 			senders,
 			activatedAt: sameWebhook ? (session.state.activatedAt ?? Date.now()) : Date.now(),
 		};
-		saveState(session.staticData, state);
 		// The same webhook as before (re-validated, or a subscription deleted outside n8n): deliveries may be missing.
-		if (sameWebhook && isProduction(this) && session.settings.catchUp) await catchUp(this, session.app, webhook.id, session.state, nowMs);
+		const catchingUp = sameWebhook && isProduction(this) && session.settings.catchUp;
+		const covered = catchingUp ? await catchUp(this, session.app, webhook.id, session.state, nowMs) : undefined;
+		saveState(session.staticData, { ...state, coveredUntil: sameWebhook ? (covered ?? state.coveredUntil) : undefined });
 		return true;
 	});
 }
@@ -197,7 +198,7 @@ export async function remove(this: IHookFunctions): Promise<boolean> {
 		await deleteSubscriptions(session.app, ours.map((sub) => sub.id));
 		const stillUsed = all.some((sub) => !ours.includes(sub) && sub.webhookId === saved.webhookId);
 		if (saved.webhookId !== undefined && !stillUsed) await deleted(deleteWebhook(session.app, saved.webhookId));
-		saveState(staticData, { ...saved, webhookId: undefined, webhookUrl: undefined, subscriptions: undefined, activatedAt: undefined });
+		saveState(staticData, { ...saved, webhookId: undefined, webhookUrl: undefined, subscriptions: undefined, activatedAt: undefined, coveredUntil: undefined });
 		return true;
 	} catch (error) {
 		const reason = lifecycleError(this.getNode(), error, this.getNodeWebhookUrl('default') ?? '');

@@ -64,7 +64,7 @@ function emitDelivery(ctx: IWebhookFunctions, delivery: Delivery): IWebhookRespo
 	const chosen: string[] = settings.events;
 	const items = chosen.includes(delivery.eventType) ? itemsOf(delivery) : [];
 	// Synchronous from here: the check and the mark of the dedupe keys cannot interleave with another request.
-	const fresh = claimUnseen(memory, state, items.map((item) => item.key));
+	const fresh = claimUnseen(memory, state, items.map((item) => ({ key: item.key, timeMs: item.timeMs })));
 	const times = items.map((item) => item.timeMs).filter((time): time is number => time !== undefined);
 	const deliveryAt = times.length ? Math.max(...times) : undefined;
 	saveState(staticData, mergeMemory(state, memory, { deliveryAt, seenAt: Date.now() }));

@@ -27,8 +27,12 @@ export interface InstantState {
 	lastDeliveryAt?: number;
 	/** When n8n last received a signed delivery (host clock, ms). */
 	lastSeenAt?: number;
-	/** Dedupe keys of the last deliveries, oldest first, at most SEEN_LIMIT. */
+	/** Up to when (X's clock, ms) the last catch-up asked X to replay: deliveries before it were covered. */
+	coveredUntil?: number;
+	/** Dedupe entries of the last deliveries, "<key>@<event ms>", oldest first, at most SEEN_LIMIT. */
 	seen?: string[];
+	/** The newest event time among entries dropped from `seen`: a replay from before it could repeat events. */
+	seenFloor?: number;
 	/** Usernames of "Only From Senders" resolved to ids at activation, for these settings (fingerprint). */
 	senders?: { fingerprint: string; ids: Record<string, string> };
 }
@@ -62,7 +66,9 @@ export function loadState(staticData: IDataObject): InstantState {
 		activatedAt: finite(staticData.activatedAt),
 		lastDeliveryAt: finite(staticData.lastDeliveryAt),
 		lastSeenAt: finite(staticData.lastSeenAt),
+		coveredUntil: finite(staticData.coveredUntil),
 		seen: isStringArray(staticData.seen) ? staticData.seen.slice(-SEEN_LIMIT) : undefined,
+		seenFloor: finite(staticData.seenFloor),
 		senders: parseSenders(staticData.senders),
 	};
 	for (const key of Object.keys(state) as Array<keyof InstantState>) if (state[key] === undefined) delete state[key];
@@ -90,6 +96,7 @@ export function saveState(staticData: IDataObject, state: InstantState): void {
  */
 interface Memory {
 	seen: Set<string>;
+	/** Entries "<key>@<event ms>", oldest first. */
 	order: string[];
 	lastDeliveryAt?: number;
 	lastSeenAt?: number;
@@ -103,12 +110,20 @@ export function memoryOf(scope: string): Memory {
 	return memory;
 }
 
-function remember(memory: Memory, key: string): void {
+/** The dedupe key of a stored entry, and its event time. */
+export function parseEntry(entry: string): { key: string; timeMs?: number } {
+	const at = entry.lastIndexOf('@');
+	if (at < 0) return { key: entry };
+	const timeMs = Number(entry.slice(at + 1));
+	return { key: entry.slice(0, at), timeMs: Number.isFinite(timeMs) ? timeMs : undefined };
+}
+
+function remember(memory: Memory, key: string, timeMs: number | undefined): void {
 	memory.seen.add(key);
-	memory.order.push(key);
+	memory.order.push(timeMs === undefined ? key : `${key}@${timeMs}`);
 	while (memory.order.length > SEEN_LIMIT) {
 		const dropped = memory.order.shift();
-		if (dropped !== undefined) memory.seen.delete(dropped);
+		if (dropped !== undefined) memory.seen.delete(parseEntry(dropped).key);
 	}
 }
 
@@ -116,13 +131,13 @@ function remember(memory: Memory, key: string): void {
  * Marks the keys not yet seen (in the saved state or in memory) as seen, and returns them. Synchronous: nothing else
  * runs between the check and the mark.
  */
-export function claimUnseen(memory: Memory, state: InstantState, keys: string[]): Set<string> {
-	const saved = new Set(state.seen ?? []);
+export function claimUnseen(memory: Memory, state: InstantState, entries: Array<{ key: string; timeMs?: number }>): Set<string> {
+	const saved = new Set((state.seen ?? []).map((entry) => parseEntry(entry).key));
 	const claimed = new Set<string>();
-	for (const key of keys) {
+	for (const { key, timeMs } of entries) {
 		if (saved.has(key) || memory.seen.has(key) || claimed.has(key)) continue;
 		claimed.add(key);
-		remember(memory, key);
+		remember(memory, key, timeMs);
 	}
 	return claimed;
 }
@@ -130,22 +145,25 @@ export function claimUnseen(memory: Memory, state: InstantState, keys: string[])
 const later = (a: number | undefined, b: number | undefined): number | undefined =>
 	a === undefined ? b : b === undefined ? a : Math.max(a, b);
 
-/** The state to save after a delivery: the saved keys and times merged with what this process has seen. */
+/** The state to save after a delivery: the saved entries and times merged with what this process has seen. */
 export function mergeMemory(state: InstantState, memory: Memory, times: { deliveryAt?: number; seenAt: number }): InstantState {
 	memory.lastDeliveryAt = later(memory.lastDeliveryAt, times.deliveryAt);
 	memory.lastSeenAt = later(memory.lastSeenAt, times.seenAt);
 	const saved = state.seen ?? [];
-	const savedSet = new Set(saved);
-	const seen = [...saved, ...memory.order.filter((key) => !savedSet.has(key))].slice(-SEEN_LIMIT);
+	const savedKeys = new Set(saved.map((entry) => parseEntry(entry).key));
+	const all = [...saved, ...memory.order.filter((entry) => !savedKeys.has(parseEntry(entry).key))];
+	const dropped = all.slice(0, Math.max(0, all.length - SEEN_LIMIT));
+	const seenFloor = dropped.reduce<number | undefined>((floor, entry) => later(floor, parseEntry(entry).timeMs), state.seenFloor);
 	return {
 		...state,
-		seen,
+		seen: all.slice(-SEEN_LIMIT),
+		seenFloor,
 		lastDeliveryAt: later(state.lastDeliveryAt, memory.lastDeliveryAt),
 		lastSeenAt: later(state.lastSeenAt, memory.lastSeenAt),
 	};
 }
 
-/** Forgets this process's memory of a node (deactivation): its keys stay in the saved state. */
+/** Forgets this process's memory of a node (deactivation): its entries stay in the saved state. */
 export function forgetMemory(scope: string): void {
 	memories.delete(scope);
 }

@@ -12,6 +12,16 @@ describe('replay window', () => {
 		expect(replayWindow({ lastDeliveryAt: now - 10 * MINUTE - 5000 }, now)).toEqual({ fromMs: Date.UTC(2026, 2, 1, 12, 20), toMs: Date.UTC(2026, 2, 1, 12, 30) });
 	});
 
+	test('from where the previous catch-up ended, even when newer events were delivered since (one may have been dropped)', () => {
+		const state = { coveredUntil: now - 20 * MINUTE, lastDeliveryAt: now - 2 * MINUTE, activatedAt: now - 60 * MINUTE };
+		expect(replayWindow(state, now)?.fromMs).toBe(Date.UTC(2026, 2, 1, 12, 10));
+	});
+
+	test('never before the newest event the dedupe memory has forgotten', () => {
+		const state = { coveredUntil: now - 20 * MINUTE, seenFloor: now - 5 * MINUTE };
+		expect(replayWindow(state, now)?.fromMs).toBe(Date.UTC(2026, 2, 1, 12, 25));
+	});
+
 	test('without a delivery, from the activation', () => {
 		expect(replayWindow({ activatedAt: now - 3 * MINUTE }, now)).toEqual({ fromMs: Date.UTC(2026, 2, 1, 12, 27), toMs: Date.UTC(2026, 2, 1, 12, 30) });
 	});
@@ -98,8 +108,19 @@ test('a gap beyond X\'s 24 hours: the warning names the span that cannot be repl
 	const wf = env.workflow('wf-long');
 	await wf.activate();
 	wf.nodeState.lastDeliveryAt = Date.now() - 30 * 60 * MINUTE;
+	wf.nodeState.activatedAt = Date.now() - 40 * 60 * MINUTE;
 	await wf.activate('init');
 	expect(env.host.logged('warn')).toEqual([expect.stringMatching(/events between .* and .* cannot be replayed \(X replays the last 24 hours only\)/)]);
+	expect(env.emu.replayJobs()).toHaveLength(1);
+});
+
+test('a workflow active for more than 24 hours with recent deliveries replays the last 24 hours without a warning', async () => {
+	const wf = env.workflow('wf-uptime');
+	await wf.activate();
+	wf.nodeState.activatedAt = Date.now() - 40 * 60 * MINUTE;
+	wf.nodeState.lastDeliveryAt = Date.now() - 5 * MINUTE;
+	await wf.activate('init');
+	expect(env.host.logged('warn')).toEqual([]);
 	expect(env.emu.replayJobs()).toHaveLength(1);
 });
 
