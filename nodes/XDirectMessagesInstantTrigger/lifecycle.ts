@@ -11,7 +11,7 @@ import { lifecycleError } from './refusals';
 import type { InstantSettings } from './settings';
 import { readSettings, sendersFingerprint, subscriptionTag } from './settings';
 import type { InstantState, OwnSubscription } from './state';
-import { forgetMemory, loadState, saveState } from './state';
+import { forgetMemory, loadState, memoryOf, mergeMemory, saveState } from './state';
 import type { XSubscription, XWebhook } from './x-activity';
 import {
 	createSubscription,
@@ -52,6 +52,14 @@ async function openSession(ctx: IHookFunctions): Promise<Session> {
 	const app = createXApi(await appOnlyConnection(connection, limits.timeoutMs), limits);
 	const staticData = ctx.getWorkflowStaticData('node');
 	return { ctx, settings, user: createXApi(connection, limits), app, url, tag: subscriptionTag(ctx), staticData, state: loadState(staticData) };
+}
+
+/**
+ * Saves the state with what deliveries handled meanwhile in this process remembered: n8n saves the static data of
+ * the activation after it, over what those requests saved.
+ */
+function persist(session: Session, state: InstantState): void {
+	saveState(session.staticData, mergeMemory(state, memoryOf(memoryScope(session.ctx))));
 }
 
 /** Runs a lifecycle step; failures become node errors that name X's reason and what to do. */
@@ -106,7 +114,7 @@ export async function checkExists(this: IHookFunctions): Promise<boolean> {
 		// n8n restarts call only checkExists: this is where deliveries missed while it was down are asked for again.
 		const senders = await resolveSenders(session);
 		const covered = isProduction(this) && session.settings.catchUp ? await catchUp(this, session.app, webhook.id, session.state, nowMs) : undefined;
-		saveState(session.staticData, { ...session.state, senders, coveredUntil: covered ?? session.state.coveredUntil });
+		persist(session, { ...session.state, senders, coveredUntil: covered ?? session.state.coveredUntil });
 		return true;
 	});
 }
@@ -158,7 +166,7 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 		const webhook = await ensureWebhook(session, webhooks);
 		// Saved at once: when a later step fails, n8n's clean-up (delete) finds the webhook to remove.
 		const previousWebhookId = session.state.webhookId;
-		saveState(session.staticData, { ...session.state, webhookId: webhook.id, webhookUrl: webhook.url });
+		persist(session, { ...session.state, webhookId: webhook.id, webhookUrl: webhook.url });
 		let all = await listSubscriptions(session.app);
 		// Subscriptions of this node that no longer fit (other events, account or webhook) go first.
 		const chosen = new Set<string>(session.settings.events);
@@ -180,7 +188,7 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 		// The same webhook as before (re-validated, or a subscription deleted outside n8n): deliveries may be missing.
 		const catchingUp = sameWebhook && isProduction(this) && session.settings.catchUp;
 		const covered = catchingUp ? await catchUp(this, session.app, webhook.id, session.state, nowMs) : undefined;
-		saveState(session.staticData, { ...state, coveredUntil: sameWebhook ? (covered ?? state.coveredUntil) : undefined });
+		persist(session, { ...state, coveredUntil: sameWebhook ? (covered ?? state.coveredUntil) : undefined });
 		return true;
 	});
 }

@@ -146,7 +146,7 @@ const later = (a: number | undefined, b: number | undefined): number | undefined
 	a === undefined ? b : b === undefined ? a : Math.max(a, b);
 
 /** The state to save after a delivery: the saved entries and times merged with what this process has seen. */
-export function mergeMemory(state: InstantState, memory: Memory, times: { deliveryAt?: number; seenAt: number }): InstantState {
+export function mergeMemory(state: InstantState, memory: Memory, times: { deliveryAt?: number; seenAt?: number } = {}): InstantState {
 	memory.lastDeliveryAt = later(memory.lastDeliveryAt, times.deliveryAt);
 	memory.lastSeenAt = later(memory.lastSeenAt, times.seenAt);
 	const saved = state.seen ?? [];
