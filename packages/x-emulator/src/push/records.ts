@@ -86,14 +86,8 @@ export interface WebhookView {
 	crcFailures: number;
 }
 
-/** A subscription as `emu.subscriptions()` lists it (every app): the wire fields plus its app. */
-export interface SubscriptionView {
-	subscription_id: string;
-	appId: string;
-	event_type: string;
-	filter: SubscriptionFilter;
-	tag?: string;
-	webhook_id?: string;
+/** A subscription as `emu.subscriptions()` lists it (every app): the wire fields (ISO times) plus its app. */
+export interface SubscriptionView extends Omit<SubscriptionRecord, 'created_at' | 'updated_at'> {
 	created_at: string;
 	updated_at: string;
 }
