@@ -49,10 +49,16 @@ export function replayWindow(state: InstantState, nowMs: number): ReplayWindow |
 /**
  * Asks X to deliver again what it sent to the webhook since the last catch-up (n8n was down, restarting or
  * the webhook invalid meanwhile); the deliveries are deduplicated as they arrive. A replay that cannot be started is
- * logged, never fatal: the trigger works on without it. Returns up to when the replay covers (the next catch-up starts
- * there), or undefined when none was started.
+ * logged, never fatal: the trigger works on without it. Returns the job (its end is where the next catch-up starts
+ * once X reports the job complete), or undefined when none was started.
  */
-export async function catchUp(ctx: IHookFunctions, app: XApi, webhookId: string, state: InstantState, nowMs: number): Promise<number | undefined> {
+export async function catchUp(
+	ctx: IHookFunctions,
+	app: XApi,
+	webhookId: string,
+	state: InstantState,
+	nowMs: number,
+): Promise<InstantState['replayJob']> {
 	const window = replayWindow(state, nowMs);
 	if (!window) return undefined;
 	const name = `X Direct Messages Instant Trigger "${ctx.getNode().name}"`;
@@ -68,7 +74,7 @@ export async function catchUp(ctx: IHookFunctions, app: XApi, webhookId: string,
 		ctx.logger.info(
 			`${name}: asked X to replay deliveries from ${replayTime(window.fromMs)} to ${replayTime(window.toMs)} (UTC, job ${jobId ?? 'unknown'})`,
 		);
-		return window.toMs;
+		return jobId === undefined ? undefined : { id: jobId, toMs: window.toMs };
 	} catch (error) {
 		const conflict = refusalReason(error) === 'ReplayConflictError' || (isXApiFailure(error) && 'status' in error.failure && error.failure.status === 409);
 		const why = conflict ? 'a replay job is already running for this webhook' : toNodeError(ctx.getNode(), error).message;

@@ -113,8 +113,8 @@ export async function checkExists(this: IHookFunctions): Promise<boolean> {
 		if (!complete) return false;
 		// n8n restarts call only checkExists: this is where deliveries missed while it was down are asked for again.
 		const senders = await resolveSenders(session);
-		const covered = isProduction(this) && session.settings.catchUp ? await catchUp(this, session.app, webhook.id, session.state, nowMs) : undefined;
-		persist(session, { ...session.state, senders, coveredUntil: covered ?? session.state.coveredUntil });
+		const job = isProduction(this) && session.settings.catchUp ? await catchUp(this, session.app, webhook.id, session.state, nowMs) : undefined;
+		persist(session, { ...session.state, senders, replayJob: job ?? session.state.replayJob });
 		return true;
 	});
 }
@@ -187,8 +187,8 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 		};
 		// The same webhook as before (re-validated, or a subscription deleted outside n8n): deliveries may be missing.
 		const catchingUp = sameWebhook && isProduction(this) && session.settings.catchUp;
-		const covered = catchingUp ? await catchUp(this, session.app, webhook.id, session.state, nowMs) : undefined;
-		persist(session, { ...state, coveredUntil: sameWebhook ? (covered ?? state.coveredUntil) : undefined });
+		const job = catchingUp ? await catchUp(this, session.app, webhook.id, session.state, nowMs) : undefined;
+		persist(session, sameWebhook ? { ...state, replayJob: job ?? state.replayJob } : { ...state, coveredUntil: undefined, replayJob: undefined });
 		return true;
 	});
 }
@@ -206,7 +206,7 @@ export async function remove(this: IHookFunctions): Promise<boolean> {
 		await deleteSubscriptions(session.app, ours.map((sub) => sub.id));
 		const stillUsed = all.some((sub) => !ours.includes(sub) && sub.webhookId === saved.webhookId);
 		if (saved.webhookId !== undefined && !stillUsed) await deleted(deleteWebhook(session.app, saved.webhookId));
-		saveState(staticData, { ...saved, webhookId: undefined, webhookUrl: undefined, subscriptions: undefined, activatedAt: undefined, coveredUntil: undefined });
+		saveState(staticData, { ...saved, webhookId: undefined, webhookUrl: undefined, subscriptions: undefined, activatedAt: undefined, coveredUntil: undefined, replayJob: undefined });
 		return true;
 	} catch (error) {
 		const reason = lifecycleError(this.getNode(), error, this.getNodeWebhookUrl('default') ?? '');

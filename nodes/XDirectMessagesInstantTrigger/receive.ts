@@ -3,7 +3,7 @@ import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookRespon
 import { passesSenderFilter } from '../shared/filters';
 import { OAUTH2_CREDENTIAL_TYPE } from '../shared/transport';
 import { memoryScope } from './lifecycle';
-import type { Delivery, InstantItem } from './payload';
+import type { Delivery, Incoming, InstantItem } from './payload';
 import { decodeIncoming, itemsOf } from './payload';
 import type { InstantSettings } from './settings';
 import { readSettings } from './settings';
@@ -77,6 +77,24 @@ function emitDelivery(ctx: IWebhookFunctions, delivery: Delivery): IWebhookRespo
 	return { workflowData: [emitted] };
 }
 
+/**
+ * The end of a replay job: when it is the one the last catch-up asked for and X delivered all of it, the next
+ * catch-up starts where it ended; an incomplete one leaves the start where it was, so its window is replayed again.
+ */
+function replayStatus(ctx: IWebhookFunctions, status: Extract<Incoming, { kind: 'replay-status' }>): IWebhookResponseData {
+	const complete = status.state === 'Complete';
+	const line = `${logName(ctx)}: X replay job ${status.jobId} ${status.state}${status.description ? `: ${status.description}` : ''}`;
+	if (complete) ctx.logger.info(line);
+	else ctx.logger.warn(`${line}. The next activation or restart asks for the same window again.`);
+	const staticData = ctx.getWorkflowStaticData('node');
+	const state = loadState(staticData);
+	if (state.replayJob?.id === status.jobId) {
+		const coveredUntil = complete ? state.replayJob.toMs : state.coveredUntil;
+		saveState(staticData, mergeMemory({ ...state, coveredUntil, replayJob: undefined }, memoryOf(memoryScope(ctx))));
+	}
+	return answer(ctx, 200, {});
+}
+
 /** webhook(): the CRC GET, and signed POSTs that become one execution per delivery with something new. */
 export async function receive(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const credentials = await this.getCredentials(OAUTH2_CREDENTIAL_TYPE);
@@ -99,12 +117,7 @@ export async function receive(this: IWebhookFunctions): Promise<IWebhookResponse
 	}
 
 	const incoming = decodeIncoming(this.getBodyData());
-	if (incoming.kind === 'replay-status') {
-		const line = `${logName(this)}: X replay job ${incoming.jobId} ${incoming.state}${incoming.description ? `: ${incoming.description}` : ''}`;
-		if (incoming.state === 'Complete') this.logger.info(line);
-		else this.logger.warn(line);
-		return answer(this, 200, {});
-	}
+	if (incoming.kind === 'replay-status') return replayStatus(this, incoming);
 	if (incoming.kind === 'unknown') return answer(this, 200, {});
 	return emitDelivery(this, incoming.delivery);
 }

@@ -27,8 +27,10 @@ export interface InstantState {
 	lastDeliveryAt?: number;
 	/** When n8n last received a signed delivery (host clock, ms). */
 	lastSeenAt?: number;
-	/** Up to when (X's clock, ms) the last catch-up asked X to replay: deliveries before it were covered. */
+	/** Up to when (X's clock, ms) the last completed replay job covered: deliveries before it were all received. */
 	coveredUntil?: number;
+	/** The replay job asked for last, until X reports it complete (its status event). */
+	replayJob?: { id: string; toMs: number };
 	/** Dedupe entries of the last deliveries, "<key>@<event ms>", oldest first, at most SEEN_LIMIT. */
 	seen?: string[];
 	/** The newest event time among entries dropped from `seen`: a replay from before it could repeat events. */
@@ -46,6 +48,11 @@ function parseSubscriptions(value: unknown): OwnSubscription[] | undefined {
 		.filter(isRecord)
 		.filter((entry) => str(entry.id) !== undefined && str(entry.eventType) !== undefined)
 		.map((entry) => ({ id: String(entry.id), eventType: String(entry.eventType), owned: entry.owned !== false }));
+}
+
+function parseReplayJob(value: unknown): InstantState['replayJob'] {
+	if (!isRecord(value) || str(value.id) === undefined || finite(value.toMs) === undefined) return undefined;
+	return { id: String(value.id), toMs: Number(value.toMs) };
 }
 
 function parseSenders(value: unknown): InstantState['senders'] {
@@ -67,6 +74,7 @@ export function loadState(staticData: IDataObject): InstantState {
 		lastDeliveryAt: finite(staticData.lastDeliveryAt),
 		lastSeenAt: finite(staticData.lastSeenAt),
 		coveredUntil: finite(staticData.coveredUntil),
+		replayJob: parseReplayJob(staticData.replayJob),
 		seen: isStringArray(staticData.seen) ? staticData.seen.slice(-SEEN_LIMIT) : undefined,
 		seenFloor: finite(staticData.seenFloor),
 		senders: parseSenders(staticData.senders),

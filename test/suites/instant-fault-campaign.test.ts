@@ -1,4 +1,3 @@
-/* eslint-disable no-console */
 // A seeded fault campaign for the instant trigger: over 1,000 DMs while X duplicates, reorders and drops deliveries,
 // and n8n goes down and restarts (checkExists → replay). Every DM must start the workflow exactly once.
 // INSTANT_CAMPAIGN_SEED replays a run.
@@ -65,7 +64,7 @@ test(`fault campaign (seed ${SEED}): duplicates, reordering, drops, downtime and
 		await settleFor(800);
 		await waitFor(replaysDone, 'running replay jobs', 20_000);
 		await restart();
-		await waitFor(() => done() && replaysDone(), 'every DM', 5000).catch(() => undefined);
+		await waitFor(() => done() && replaysDone(), 'every DM', 15_000).catch(() => undefined);
 	}
 	await waitFor(replaysDone, 'running replay jobs', 20_000);
 	await settleFor(500);
