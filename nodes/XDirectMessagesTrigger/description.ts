@@ -7,8 +7,10 @@ import {
 	eventTypesProperty,
 	attachmentsFieldOption,
 	downloadAttachmentsOption,
+	ignoreOwnMessagesProperty,
 	optionsCollection,
 	scopeProperties,
+	sendersProperty,
 	timeoutOption,
 } from '../shared/properties';
 
@@ -17,23 +19,12 @@ export const DEFAULT_LAST_HOURS = 24;
 
 /** The trigger's own parameters: which events start the workflow and what the first poll emits. */
 const triggerFilterProperties: INodeProperties[] = [
-	{
-		displayName: 'Ignore My Own Messages',
-		name: 'ignoreOwnMessages',
-		type: 'boolean',
-		default: true,
-		description:
-			'Whether to skip messages sent by the authenticated account (so that a workflow that replies does not trigger itself). Join and leave events are not affected.',
-	},
-	{
-		displayName: 'Only From Senders',
-		name: 'senders',
-		type: 'string',
-		default: '',
-		placeholder: 'e.g. @XDevelopers, 2244994945',
-		description:
-			'User IDs or @usernames, separated by commas. When set, only events sent by these users start the workflow (leave events have no sender and are skipped). Empty means everyone.',
-	},
+	ignoreOwnMessagesProperty(
+		'Whether to skip messages sent by the authenticated account (so that a workflow that replies does not trigger itself). Join and leave events are not affected.',
+	),
+	sendersProperty(
+		'User IDs or @usernames, separated by commas. When set, only events sent by these users start the workflow (leave events have no sender and are skipped). Empty means everyone.',
+	),
 	{
 		displayName: 'On First Activation',
 		name: 'firstPoll',

@@ -8,7 +8,7 @@ import { shapeEvents } from '../shared/includes';
 import type { DmEvent, XIncludes } from '../shared/models';
 import { settle } from '../shared/settle';
 import { classifyFailure, rateLimitWaitFromError } from './failures';
-import { matchesFilter } from './filters';
+import { matchesFilter } from '../shared/filters';
 import { firstPoll } from './first-run';
 import { fetchRun } from './paging';
 import { prepare } from './prepare';

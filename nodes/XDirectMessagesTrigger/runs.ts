@@ -19,7 +19,7 @@ import {
 	stopBound,
 } from './cursor';
 import { classifyFailure } from './failures';
-import { matchesFilter } from './filters';
+import { matchesFilter } from '../shared/filters';
 import type { PageRun, RunOptions } from './paging';
 import { fetchRun } from './paging';
 import type { Prepared } from './prepare';

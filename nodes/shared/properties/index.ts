@@ -4,3 +4,4 @@ export * from './events';
 export * from './message';
 export * from './pickers';
 export * from './download';
+export * from './filters';

@@ -14,8 +14,8 @@ export interface XApi {
 	download(path: string): Promise<XApiResponse>;
 	/** Creates a Direct Message: sent at most once; an unknown outcome is reported as such. */
 	send(path: string, body: IDataObject): Promise<XApiResponse>;
-	/** Another write (media upload, delete): sent at most once. */
-	write(method: 'POST' | 'DELETE', path: string, body?: IDataObject): Promise<XApiResponse>;
+	/** Another write (media upload, delete, webhook and subscription management): sent at most once. */
+	write(method: 'POST' | 'PUT' | 'DELETE', path: string, body?: IDataObject): Promise<XApiResponse>;
 }
 
 export function createXApi(connection: XApiConnection, limits: RequestLimits): XApi {

@@ -1,7 +1,7 @@
 import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 
 import { isRecord } from '../models/json';
-import type { XApiConnection, XApiRequest, XApiResponse } from './types';
+import type { XApiConnection, XApiContext, XApiRequest, XApiResponse } from './types';
 
 /** One try of a request: X's answer (any status), or the error of a request that got no answer. */
 export type Attempt = { answer: XApiResponse } | { networkError: unknown };
@@ -48,6 +48,13 @@ function toResponse(raw: unknown): XApiResponse {
 	return { statusCode, headers, body: bodyObject(body) };
 }
 
+/** An app-only request: n8n's credential would sign it with the user's token, so the bearer is set here. */
+async function sendWithAppToken(context: XApiContext, appToken: string, options: IHttpRequestOptions): Promise<unknown> {
+	const { httpRequest } = context.helpers;
+	if (!httpRequest) throw new Error('This n8n context cannot send app-only requests');
+	return await httpRequest.call(context, { ...options, headers: { ...options.headers, Authorization: `Bearer ${appToken}` } });
+}
+
 /** Sends the request once through n8n (which signs it with the credential); never throws for an HTTP status. */
 export async function sendOnce(
 	connection: XApiConnection,
@@ -66,9 +73,12 @@ export async function sendOnce(
 	};
 	if (request.body !== undefined) options.body = request.body;
 	if (request.binary === true) options.encoding = 'arraybuffer';
-	const { context, credentialType } = connection;
+	const { context, credentialType, appToken } = connection;
 	try {
-		const raw: unknown = await context.helpers.httpRequestWithAuthentication.call(context, credentialType, options);
+		const raw: unknown =
+			appToken === undefined
+				? await context.helpers.httpRequestWithAuthentication.call(context, credentialType, options)
+				: await sendWithAppToken(context, appToken, options);
 		return { answer: toResponse(raw) };
 	} catch (error) {
 		return { networkError: error };

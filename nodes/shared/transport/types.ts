@@ -10,6 +10,8 @@ export interface XApiContext {
 	helpers: {
 		httpRequestWithAuthentication(credentialsType: string, requestOptions: IHttpRequestOptions): Promise<unknown>;
 		refreshOAuth2Token(credentialsType: string): Promise<unknown>;
+		/** n8n's plain request helper: only for the app-only bearer token of the instant trigger (see app-token.ts). */
+		httpRequest?(requestOptions: IHttpRequestOptions): Promise<unknown>;
 	};
 }
 
@@ -23,6 +25,11 @@ export interface XApiConnection {
 	credentialType: XCredentialType;
 	/** Item the credential is read for (n8n resolves expressions in credentials per item). */
 	itemIndex?: number;
+	/**
+	 * An app-only bearer token (from the credential's API Key and Secret): requests carry it instead of the user's
+	 * token, and a 401 is never answered with an OAuth2 refresh. The credential still gives the base URL and secrets.
+	 */
+	appToken?: string;
 }
 
 export interface XApiRequest {
