@@ -1,6 +1,6 @@
-// Cost-Aware Page Sizes, adaptive first page: a quiet account is polled with a page of one event; polls that found new
-// events make the next first page twice their count plus one (at most 100), so that a steady flow costs one request a
-// poll, and idle polls halve it back to one event. Page sizes are read off the emulator's request log, billed reads off
+// Cost-Aware Page Sizes, adaptive first page: a quiet account is polled with a page of two events (one new event fits);
+// polls that found new events add twice their count to the next first page (at most 100), so that a steady flow costs
+// one request a poll, and idle polls halve that back. Page sizes are read off the emulator's request log, billed reads off
 // its pay-per-use meter.
 import type { DmEvent, XUser } from '../../fixtures/trigger';
 import { DAY_MS, eventIds, START_MS, useTriggerEnv } from '../../fixtures/trigger';
@@ -30,7 +30,7 @@ async function minute(trigger: ReturnType<typeof env.createTrigger>, from: XUser
 	return { sizes: pageSizes(), fresh };
 }
 
-test('a steady flow grows the first page to one request a poll; idle polls halve it back to one event', async () => {
+test('a steady flow grows the first page to one request a poll; idle polls halve it back to two events', async () => {
 	const { users } = env;
 	env.sendMany(users.alice, env.me, 150, 'history');
 	env.tick(MINUTE_MS);
@@ -39,15 +39,15 @@ test('a steady flow grows the first page to one request a poll; idle polls halve
 
 	const busy: number[][] = [];
 	for (let poll = 0; poll < 4; poll++) busy.push((await minute(trigger, users.alice, 10)).sizes);
-	// The first busy poll starts quiet (1, then 100); then 10 new events a minute fit the first page of 21.
-	expect(busy).toEqual([[1, 100], [21], [21], [21]]);
+	// The first busy poll starts quiet (2, then 100); then 10 new events a minute fit the first page of 22.
+	expect(busy).toEqual([[2, 100], [22], [22], [22]]);
 	expect(trigger.staticData?.activity).toBe(10);
 
 	// Idle polls re-read only events already billed today, and halve the first page: 10 -> 5 -> 2 -> 1 -> 0.
 	const billedBefore = billedReads(env.emu.clock.now());
 	const idle: number[][] = [];
 	for (let poll = 0; poll < 6; poll++) idle.push((await minute(trigger, users.alice, 0)).sizes);
-	expect(idle).toEqual([[21], [11], [5], [3], [1], [1]]);
+	expect(idle).toEqual([[22], [12], [6], [4], [2], [2]]);
 	expect(billedReads(env.emu.clock.now())).toBe(billedBefore);
 	expect(trigger.staticData?.activity).toBeUndefined();
 	expect(env.warnings).toEqual([]);
@@ -64,18 +64,18 @@ test('a growing flow costs one extra request once, then fits the grown first pag
 		expect(sizes.length).toBeLessThanOrEqual(Math.ceil((k + 1) / 100) + 1);
 	}
 	expect(table.map(({ sizes }) => sizes)).toEqual([
-		[1, 100], // quiet: 1, then 100
-		[7], // 2 * 3 + 1
-		[7, 100], // 30 do not fit 7
-		[61], // 2 * 30 + 1
-		[61], // 49 fit 61
-		[99, 100], // 2 * 49 + 1; 120 need a second page
+		[2, 100], // quiet: 2, then 100
+		[8], // 2 + 2 * 3
+		[8, 100], // 30 do not fit 8
+		[62], // 2 + 2 * 30
+		[62], // 49 fit 62
+		[100, 100], // 2 + 2 * 49; 120 need a second page
 		[100, 100], // 121 events: two pages whatever the first size
-		[100], // idle: 60 -> 2 * 60 + 1, capped at 100
+		[100], // idle: 2 + 2 * 60, capped at 100
 	]);
 });
 
-test('a new UTC day starts quiet: no event of yesterday is read again, an idle day costs one billed read', async () => {
+test('a new UTC day starts quiet: yesterday\'s events are not read again, an idle day costs two billed reads', async () => {
 	const { users } = env;
 	// Busy until five minutes before midnight (X's clock).
 	const midnight = Math.ceil(START_MS / DAY_MS) * DAY_MS;
@@ -85,13 +85,13 @@ test('a new UTC day starts quiet: no event of yesterday is read again, an idle d
 	for (let poll = 0; poll < 4; poll++) await minute(trigger, users.carol, 40);
 	expect(trigger.staticData?.activity).toBe(40);
 
-	// Idle polls on into the new day: the first page after midnight is one event, whatever the activity before.
+	// Idle polls on into the new day: the first page after midnight is two events, whatever the activity before.
 	const polls: Array<{ at: number; sizes: number[] }> = [];
 	for (let poll = 0; poll < 10; poll++) {
 		const at = env.emu.clock.now() + MINUTE_MS;
 		polls.push({ at, sizes: (await minute(trigger, users.carol, 0)).sizes });
 	}
-	expect(polls.filter(({ at }) => at < midnight).map(({ sizes }) => sizes)).toEqual([[81], [41], [21], [11], [5]]);
-	expect(polls.filter(({ at }) => at >= midnight).map(({ sizes }) => sizes)).toEqual([[1], [1], [1], [1], [1]]);
-	expect(billedReads(midnight)).toBe(1);
+	expect(polls.filter(({ at }) => at < midnight).map(({ sizes }) => sizes)).toEqual([[82], [42], [22], [12], [6]]);
+	expect(polls.filter(({ at }) => at >= midnight).map(({ sizes }) => sizes)).toEqual([[2], [2], [2], [2], [2]]);
+	expect(billedReads(midnight)).toBe(2);
 });
