@@ -84,7 +84,7 @@ export const triggerProperties: INodeProperties[] = [
 			type: 'boolean',
 			default: true,
 			description:
-				'Whether each poll starts with a page of 1 or 2 events and asks for 100 only while pages are all new. X bills every DM event a response returns (once per UTC day), so an idle trigger then costs 1 billed read a day instead of up to 100. Off: pages of 100 (at most one request fewer when many events arrive at once).',
+				'Whether each poll starts with a small page and asks for 100 only while pages are all new. X bills every DM event a response returns (once per UTC day), so an idle trigger then costs 2 billed reads a day instead of up to 100. The first page is 2 events on a quiet account and grows with the events recent polls found, so a busy trigger still needs one request a poll. Off: pages of 100.',
 		},
 		downloadAttachmentsOption,
 		attachmentsFieldOption,

@@ -1,7 +1,7 @@
 import type { DmEvent, XIncludes } from '../shared/models';
 import { settle } from '../shared/settle';
 import type { XApi } from '../shared/transport';
-import { isXApiFailure, MAX_PAGE_SIZE } from '../shared/transport';
+import { isXApiFailure } from '../shared/transport';
 import type { DmBacklog, DmCursor, LateCheck, ResumeStop } from './cursor';
 import {
 	advanceCursor,
@@ -22,6 +22,7 @@ import { classifyFailure } from './failures';
 import { matchesFilter } from '../shared/filters';
 import type { PageRun, RunOptions } from './paging';
 import { fetchRun } from './paging';
+import { costAwareFirstPage, nextActivity } from './page-size';
 import type { Prepared } from './prepare';
 import type { TriggerSettings } from './settings';
 import type { TriggerState } from './state';
@@ -107,18 +108,6 @@ function passable(cursor: DmCursor, unseen: DmEvent[], check: LateCheck): DmEven
 }
 
 /**
- * The first page of a cost-aware poll: what reaches the bound when nothing is new. X bills each event a page returns
- * (once per UTC day), so an idle poll asks for the newest event only, and a poll that will page back over the late
- * window asks for the remembered events of the window plus the one below the floor. A page that does not reach its
- * target is followed by pages of 100, so k new events cost at most ceil((k + 1) / 100) + 1 requests.
- */
-export function costAwareFirstPage(cursor: DmCursor, resuming: boolean, hostNowMs: number): number | undefined {
-	if (resuming) return undefined;
-	if (!lateCheckDue(cursor, hostNowMs)) return 1;
-	return Math.min(MAX_PAGE_SIZE, cursor.seen.length + 2);
-}
-
-/**
  * A regular poll: pages down to the cursor (or on from a resume stop) and emits what is new, oldest first. When X's
  * clock has passed the late window since the cursor's floor was set, the run pages on down to the floor, so that
  * events listed late behind newer ones are found however many there are.
@@ -136,7 +125,8 @@ export async function pollNewEvents(
 			target ??= lateCheckDue(cursor, serverTimeMs ?? newestTimeMs(page)) ? floorBound(cursor) : bound;
 			return reachesBound(target, idsOf(page));
 		};
-		const firstPageSize = settings.costAwarePages ? costAwareFirstPage(cursor, from !== undefined && nextStop(from, listing.key) !== undefined, Date.now()) : undefined;
+		const resuming = nextStop(from, listing.key) !== undefined;
+		const firstPageSize = settings.costAwarePages ? costAwareFirstPage(cursor, resuming, Date.now(), state.activity) : undefined;
 		return { path: listing.path, qs: settings.query, isLastPage, budgetMs, firstPageSize };
 	});
 	const fetched = idsOf(run.events);
@@ -153,7 +143,7 @@ export async function pollNewEvents(
 	const checkedAt = check.covered ? check.serverTimeMs : undefined;
 	const rest = passed.length < unseen.length ? partlyPassed(backlog, listing.key) : completeRun(backlog, listing.key, stop, checkedAt);
 	return {
-		state: { ...state, cursor: next, backlog: rest, resetAt: run.pauseUntil },
+		state: { ...state, cursor: next, backlog: rest, resetAt: run.pauseUntil, activity: nextActivity(state.activity, unseen.length) },
 		events: passed.filter((event) => matchesFilter(event, filter)),
 		includes: run.includes,
 	};
