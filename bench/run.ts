@@ -13,6 +13,7 @@ import { startEmulator, type Emulator, type RequestLogEntry } from './emulator';
 import { shutdown, harnessUserFolder } from './harness';
 import { seedLists, seedSend, seedTriggers, deliver, LIST_SIZES, type Account, type ListSize } from './seed';
 import { createSnapshot, removeSnapshot } from './snapshot';
+import { instantScenario, INSTANT_NOTES } from './instant';
 import { startWorker, type Worker } from './worker-handle';
 import { measureColdLoad, measurePack, MODULES } from './startup';
 import { summarize, median, formatTable, formatTargets, MB, type Row, type Target, type JudgedTarget, type Unit } from './stats';
@@ -44,7 +45,7 @@ const TARGETS = {
 
 class FloorError extends Error {}
 
-type Scenario = 'list' | 'send' | 'trigger' | 'startup';
+type Scenario = 'list' | 'send' | 'trigger' | 'startup' | 'instant';
 
 interface Options {
 	reps: number;
@@ -70,12 +71,12 @@ interface Section {
 type Workers = Partial<Record<ClientKind, Worker>>;
 
 function parseArgs(argv: string[]): Options {
-	const options: Options = { reps: 5, only: ['list', 'send', 'trigger', 'startup'], strict: false };
+	const options: Options = { reps: 5, only: ['list', 'send', 'trigger', 'startup', 'instant'], strict: false };
 	for (let index = 0; index < argv.length; index++) {
 		if (argv[index] === '--reps') options.reps = Number(argv[++index]);
 		else if (argv[index] === '--only') options.only = argv[++index].split(',');
 		else if (argv[index] === '--strict') options.strict = true;
-		else throw new Error(`Unknown argument ${argv[index]} (use --reps N, --only list,send,trigger,startup, --strict)`);
+		else throw new Error(`Unknown argument ${argv[index]} (use --reps N, --only list,send,trigger,startup,instant, --strict)`);
 	}
 	if (!Number.isInteger(options.reps) || options.reps < 1) throw new Error('--reps must be a positive integer');
 	return options;
@@ -471,6 +472,7 @@ const NOTES = [
 	'Trigger ratios: the node polls through n8n-core PollContext; undici then replays exactly the logged requests against the same server state.',
 	'Cold load: in fresh processes, the time of require(<module>) after require(\'n8n-workflow\') (what n8n pays per module at start-up); the parent-measured wall difference against `node -e "require(\'n8n-workflow\')"` is shown too but is dominated by noise.',
 	'Memory target: peak heapUsed delta (JS objects the run keeps alive). RSS deltas are shown for information: after the warm-up the process already holds heap pages, so RSS moves erratically.',
+	...INSTANT_NOTES,
 ];
 
 const log = (text: string): void => {
@@ -515,6 +517,7 @@ async function runScenarios(options: Options, packageDir: string): Promise<Recor
 		if (wanted('startup')) {
 			sections.startup = await section(`cold load (${COLD_LOAD_ROUNDS} rounds) and npm pack`, () => startupScenario(packageDir));
 		}
+		if (wanted('instant')) sections.instant = await section('instant trigger vs polling (latency, idle requests, billing)', () => instantScenario(packageDir));
 	} finally {
 		await emu.close();
 		shutdown();
