@@ -6,13 +6,15 @@ import assert from 'node:assert/strict';
 import { createInstance, type Instance } from '../lib/instance';
 import { parseExecuteOutput, type ExecuteOutput } from '../lib/n8n';
 import { CREDENTIAL_IDS, CREDENTIAL_NAMES, STUB_MODEL_CREDENTIAL, stubModelCredential } from '../lib/demo';
-import { importCredentials } from '../lib/setup';
+import { importCredentials, importWorkflows } from '../lib/setup';
 import { e2eRun, log } from '../lib/run';
-import { startOpenAiStub, toolResults, STUB_MODEL, type ChatRequest, type OpenAiStub } from '../lib/openai-stub';
-import type { Workflow, WorkflowNode } from '../lib/examples';
+import { demoResponder, startOpenAiStub, toolResults, STUB_MODEL, type ChatRequest, type OpenAiStub } from '../lib/openai-stub';
+import { exampleByFile, type Workflow, type WorkflowNode } from '../lib/examples';
 import type { DemoInfo, DmEventRecord, Emulator } from '../lib/emulator';
 
 const WORKFLOW_ID = 'xdmE2eAgent';
+const EXAMPLE_FILE = 'ai-agent-answers-dms.json';
+const EXAMPLE_RUN_ID = 'xdmE2eAgentEx';
 const SETUP_TIMEOUT_MS = 300 * 1000;
 const TEST_TIMEOUT_MS = 120 * 1000;
 const TOOL_NODE_TYPE = 'n8n-nodes-x-dm.xDirectMessagesTool';
@@ -79,21 +81,40 @@ function agentWorkflow(): Workflow {
 	};
 }
 
+/**
+ * The example with a start `n8n execute` can run: its polling trigger is replaced by a Manual Trigger and an X Direct
+ * Messages node of the same name that gets the inbound DM by ID (the same item the trigger emits), so the agent, its
+ * model and both tools run exactly as in the example.
+ */
+function exampleFromInboundDm(eventId: string): Workflow {
+	const example = exampleByFile(EXAMPLE_FILE);
+	const trigger = example.nodes.find((node) => node.type === 'n8n-nodes-x-dm.xDirectMessagesTrigger');
+	assert.ok(trigger, `examples/${EXAMPLE_FILE} starts with the polling trigger`);
+	const getInbound: WorkflowNode = {
+		...trigger,
+		type: 'n8n-nodes-x-dm.xDirectMessages',
+		parameters: { authentication: 'oAuth2', resource: 'event', operation: 'get', eventId, options: {} },
+	};
+	const start: WorkflowNode = { id: 'agent-e2e-example-start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [-200, 0], parameters: {} };
+	const connections = { ...(example.connections as Record<string, unknown>), Start: { main: [[{ node: trigger.name, type: 'main', index: 0 }]] } };
+	return { ...example, id: EXAMPLE_RUN_ID, nodes: [start, ...example.nodes.map((node) => (node === trigger ? getInbound : node))], connections };
+}
+
 interface AgentOutcome {
 	run: ExecuteOutput;
 	/** The agent's final answer (its `output` field). */
 	answer: unknown;
 }
 
-async function runAgent(instance: Instance): Promise<AgentOutcome> {
-	const result = await instance.execute(WORKFLOW_ID);
+async function runAgent(instance: Instance, workflowId = WORKFLOW_ID): Promise<AgentOutcome> {
+	const result = await instance.execute(workflowId);
 	const run = parseExecuteOutput(result.stdout);
 	assert.equal(result.code, 0, `n8n execute failed (exit ${result.code}):\n${result.output.slice(-4000)}`);
 	assert.ok(run, `no run JSON in the output:\n${result.output.slice(-3000)}`);
 	assert.equal(run.status, 'success');
 	const agentRuns = run.data?.resultData?.runData?.['AI Agent'] ?? [];
 	const lastRun = agentRuns[agentRuns.length - 1];
-	const [item] = (lastRun?.data?.main?.[0] ?? []) as Array<{ json: Record<string, unknown> }>;
+	const [item] = (lastRun?.data?.main?.[0] ?? []) as unknown as Array<{ json: Record<string, unknown> }>;
 	return { run, answer: item?.json.output };
 }
 
@@ -116,7 +137,8 @@ describe('ai-agent', () => {
 
 	beforeAll(async () => {
 		log('suite ai-agent: setting up');
-		const stub = await startOpenAiStub();
+		// Scripted per test; without a script it answers like the demo model of `npm start`.
+		const stub = await startOpenAiStub({ respond: demoResponder });
 		try {
 			const instance = await createInstance({ name: 'ai-agent', tarball: e2eRun().tarball, workflows: [agentWorkflow()] });
 			suite = { instance, emu: instance.emu, users: instance.demo.users, stub };
@@ -246,5 +268,36 @@ describe('ai-agent', () => {
 		const posts = emu.requests().filter((request) => request.method === 'POST');
 		assert.deepEqual(posts.map((request) => [request.path, request.status]), [[`/2/dm_conversations/with/${users.dave.id}/messages`, 403]],
 			'the bad username never reached X; the DM to dave was refused by X');
+	}, TEST_TIMEOUT_MS);
+
+	test(`examples/${EXAMPLE_FILE}: the agent reads the conversation of the inbound DM and replies there once`, async () => {
+		const { instance, stub, emu, users } = context();
+		const example = exampleByFile(EXAMPLE_FILE);
+		const inbound = emu.sendAs(users.bob.id, { to: users.alice.id, text: 'Is the launch still on Friday?' });
+		await importWorkflows(instance.env, [exampleFromInboundDm(inbound.id)], `${instance.userFolder}/scratch`);
+		const known = eventIds(emu);
+		const { answer } = await runAgent(instance, EXAMPLE_RUN_ID);
+		assert.equal(answer, 'I read the conversation and sent a reply.');
+
+		const [first] = stub.chatRequests();
+		const tools = Object.fromEntries((first.tools ?? []).map((tool) => [tool.function.name, tool.function]));
+		const toolNodes = Object.fromEntries(example.nodes.map((node) => [node.name, node.parameters]));
+		assert.deepEqual(Object.keys(tools).sort(), ['Read_Conversation', 'Reply_in_Conversation']);
+		assert.equal(tools.Read_Conversation.description, toolNodes['Read Conversation'].toolDescription);
+		assert.equal(tools.Reply_in_Conversation.description, toolNodes['Reply in Conversation'].toolDescription);
+		// The conversation comes from the trigger: the model can only choose how much to read and what to write.
+		assert.deepEqual(Object.keys((tools.Read_Conversation.parameters as { properties: object }).properties), ['limit']);
+		assert.deepEqual(Object.keys((tools.Reply_in_Conversation.parameters as { properties: object }).properties), ['text']);
+		assert.match(JSON.stringify(first.messages), /Is the launch still on Friday\?/);
+
+		const read = parseToolResult(toolResults(stub.chatRequests()[1])[0]);
+		assert.equal(read[0].id, inbound.id, 'the newest message read is the inbound DM');
+		assert.ok(read.length <= 5 && read.every((event) => event.conversation_id === inbound.dm_conversation_id));
+
+		const created = newEventsSince(emu, known);
+		assert.equal(created.length, 1, 'exactly one reply');
+		assert.equal(created[0].sender_id, users.alice.id);
+		assert.equal(created[0].dm_conversation_id, inbound.dm_conversation_id);
+		assert.match(created[0].text ?? '', /Is the launch still on Friday\?/);
 	}, TEST_TIMEOUT_MS);
 });
