@@ -5,7 +5,7 @@ import type { NodeContext } from './validation';
 import { invalidParameter, MAX_GROUP_PARTICIPANTS, MIN_GROUP_PARTICIPANTS, quoted, validateId } from './validation';
 
 /** A value's kind as error messages name it: "null", "true", "the number 5", "an object", "an array", a quoted string. */
-function describeValue(value: unknown): string {
+export function describeValue(value: unknown): string {
 	if (value === null) return 'null';
 	if (value === undefined) return 'nothing (undefined)';
 	if (typeof value === 'boolean') return String(value);
@@ -16,7 +16,7 @@ function describeValue(value: unknown): string {
 }
 
 /** Whether a list parameter is really empty (nothing selected): only [] and '' are. */
-function isEmptyList(value: unknown): boolean {
+export function isEmptyList(value: unknown): boolean {
 	return value === '' || (Array.isArray(value) && value.length === 0);
 }
 
@@ -72,17 +72,22 @@ export function parseUserReference(
 	return { kind: 'username', value: entry.replace(/^@/, '') };
 }
 
+/** The entries of a list value: an array, a string split at commas, semicolons or spaces, or one number; else undefined. */
+export function listEntries(value: unknown): unknown[] | undefined {
+	if (Array.isArray(value)) return value;
+	if (typeof value === 'string') return value.split(/[\s,;]+/);
+	if (typeof value === 'number') return [value];
+	return undefined;
+}
+
 /**
  * Reads a list of users that an expression may give as an array, a string of entries separated by commas, semicolons
  * or spaces, or one numeric ID; drops blank entries and repeats. Only [] and '' mean "no users": any other value that
  * names no user fails, so that a filter is never widened by a value of the wrong type.
  */
 export function parseUserList(ctx: NodeContext, value: unknown, parameter: string, itemIndex: number): UserReference[] {
-	let entries: unknown[];
-	if (Array.isArray(value)) entries = value;
-	else if (typeof value === 'string') entries = value.split(/[\s,;]+/);
-	else if (typeof value === 'number') entries = [value];
-	else {
+	const entries = listEntries(value);
+	if (!entries) {
 		throw invalidParameter(
 			ctx,
 			itemIndex,

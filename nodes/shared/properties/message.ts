@@ -53,3 +53,14 @@ export const attachmentProperties: INodeProperties[] = [
 		displayOptions: { show: { attachmentType: ['binary'] } },
 	},
 ];
+
+/** The safety option of the send operations (shared/allow-list.ts reads it). */
+export const onlySendToOption: INodeProperties = {
+	displayName: 'Only Send To',
+	name: 'onlySendTo',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. @XDevelopers, 944480690, 944480690-906948460078698496',
+	description:
+		'The only users and conversations this node may send to: user IDs, @usernames and conversation IDs, separated by commas. A message to anyone else fails before anything is sent, also when an AI agent chooses the recipient. A one-to-one conversation is allowed when the other person is listed, a group only when its ID is listed, a new group only when every participant is listed. Leave empty to allow anyone.',
+};

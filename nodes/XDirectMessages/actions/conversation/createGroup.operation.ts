@@ -3,13 +3,14 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { executeApi } from '../../../shared/connection';
 import { isRecord } from '../../../shared/models';
-import { attachmentProperties, optionsCollection, requestOptions, textProperty } from '../../../shared/properties';
+import { attachmentProperties, onlySendToOption, optionsCollection, requestOptions, textProperty } from '../../../shared/properties';
 import { settle } from '../../../shared/settle';
 import type { XApi } from '../../../shared/transport';
 import { isXApiFailure } from '../../../shared/transport';
 import type { UserReference } from '../../../shared/validation';
 import { parseParticipants } from '../../../shared/lists';
 import { invalidParameter, MAX_GROUP_PARTICIPANTS, MIN_GROUP_PARTICIPANTS } from '../../../shared/validation';
+import { ensureParticipantsAllowed, readAllowList } from '../allow-list';
 import type { ResolvedAttachment } from '../attachment';
 import { prepareAttachment, readText, resolveAttachment } from '../attachment';
 import { authenticatedUser, resolveUserIds } from '../recipients';
@@ -33,6 +34,7 @@ const properties: INodeProperties[] = [
 	...attachmentProperties,
 	optionsCollection([
 		...requestOptions,
+		onlySendToOption,
 		{
 			displayName: 'Reuse Existing Group',
 			name: 'reuseExistingGroup',
@@ -97,6 +99,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const attachment = await prepareAttachment.call(this, itemIndex);
 	const text = readText.call(this, itemIndex, attachment);
 	const reuseExistingGroup = this.getNodeParameter('options.reuseExistingGroup', itemIndex, false) === true;
+	const allowList = readAllowList.call(this, itemIndex);
 
 	const api = executeApi(this, itemIndex);
 	const participantIds = await resolveUserIds.call(this, api, references, itemIndex, 'Participants');
@@ -109,6 +112,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		);
 	}
 	await refuseAuthenticatedUser.call(this, api, references, participantIds, itemIndex);
+	await ensureParticipantsAllowed.call(this, api, allowList, participantIds, itemIndex);
 	const resolvedAttachment = await resolveAttachment.call(this, api, attachment, itemIndex);
 	const message = messageBody(text, resolvedAttachment.mediaId);
 

@@ -6,10 +6,12 @@ import { parseConversationLocator } from '../../../shared/locators';
 import {
 	attachmentProperties,
 	conversationPicker,
+	onlySendToOption,
 	optionsCollection,
 	requestOptions,
 	textProperty,
 } from '../../../shared/properties';
+import { ensureConversationAllowed, readAllowList } from '../allow-list';
 import { prepareAttachment, readText, resolveAttachment } from '../attachment';
 import { postMessage, sentContent } from '../send';
 
@@ -17,7 +19,7 @@ const properties: INodeProperties[] = [
 	conversationPicker,
 	textProperty,
 	...attachmentProperties,
-	optionsCollection(requestOptions),
+	optionsCollection([...requestOptions, onlySendToOption]),
 ];
 
 export const description = updateDisplayOptions(
@@ -34,8 +36,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	);
 	const attachment = await prepareAttachment.call(this, itemIndex);
 	const text = readText.call(this, itemIndex, attachment);
+	const allowList = readAllowList.call(this, itemIndex);
 
 	const api = executeApi(this, itemIndex);
+	await ensureConversationAllowed.call(this, api, allowList, conversationId, itemIndex);
 	const resolvedAttachment = await resolveAttachment.call(this, api, attachment, itemIndex);
 	const path = `/2/dm_conversations/${conversationId}/messages`;
 	const result = await postMessage.call(this, api, path, text, resolvedAttachment, itemIndex);

@@ -5,11 +5,13 @@ import { executeApi } from '../../../shared/connection';
 import { parseUserLocator } from '../../../shared/locators';
 import {
 	attachmentProperties,
+	onlySendToOption,
 	optionsCollection,
 	recipientPicker,
 	requestOptions,
 	textProperty,
 } from '../../../shared/properties';
+import { ensureRecipientAllowed, readAllowList } from '../allow-list';
 import { prepareAttachment, readText, resolveAttachment } from '../attachment';
 import { resolveUser } from '../recipients';
 import { postMessage, sentContent } from '../send';
@@ -18,7 +20,7 @@ const properties: INodeProperties[] = [
 	recipientPicker,
 	textProperty,
 	...attachmentProperties,
-	optionsCollection(requestOptions),
+	optionsCollection([...requestOptions, onlySendToOption]),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['message'], operation: ['sendToUser'] } }, properties);
@@ -28,9 +30,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const recipient = parseUserLocator(this, this.getNodeParameter('recipient', itemIndex), 'Recipient', itemIndex);
 	const attachment = await prepareAttachment.call(this, itemIndex);
 	const text = readText.call(this, itemIndex, attachment);
+	const allowList = readAllowList.call(this, itemIndex);
 
 	const api = executeApi(this, itemIndex);
 	const user = await resolveUser.call(this, api, recipient, itemIndex, 'Recipient');
+	await ensureRecipientAllowed.call(this, api, allowList, user, itemIndex);
 	const resolvedAttachment = await resolveAttachment.call(this, api, attachment, itemIndex);
 	const path = `/2/dm_conversations/with/${user.id}/messages`;
 	const result = await postMessage.call(this, api, path, text, resolvedAttachment, itemIndex);
