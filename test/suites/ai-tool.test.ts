@@ -226,3 +226,33 @@ describe('what the agent gets back', () => {
 		expect(messages(emu)).toEqual([]);
 	});
 });
+
+describe('Only Send To keeps the agent to the listed recipients', () => {
+	const guarded = (list: string): INodeParameters => ({ ...sendToUserFromAi, options: { onlySendTo: list } });
+
+	test('a recipient the agent picks outside the list comes back as a readable refusal naming the list; nothing is sent', async () => {
+		const { people, emu } = x;
+		const setup = x.auth('oAuth2');
+		const { error, calls } = await runAgent(toolNode(guarded('@bob'), setup), setup, { recipient_id: people.carol.id, text: 'psst' });
+		expect(error).toBeUndefined();
+		expect(calls).toHaveLength(1);
+		expect(calls[0].error).toBeUndefined();
+		expect(calls[0].response).toEqual([
+			{
+				error: `Only Send To: this node may not send to user ${people.carol.id}. Allowed: @bob. To send elsewhere, add the recipient to the node's Only Send To option.`,
+			},
+		]);
+		expect(emu.requests().filter((request) => request.method !== 'GET')).toEqual([]);
+		expect(messages(emu)).toEqual([]);
+	});
+
+	test('a listed recipient gets the DM the agent wrote', async () => {
+		const { people, emu } = x;
+		const setup = x.auth('oAuth1');
+		const { error, calls } = await runAgent(toolNode(guarded(`@carol, ${people.bob.id}`), setup), setup, { recipient_id: people.bob.id, text: 'allowed' });
+		expect(error).toBeUndefined();
+		const truth = messages(emu, oneToOneId(people.alice, people.bob));
+		expect(truth.map((event) => event.text)).toEqual(['allowed']);
+		expect(calls[0].response).toEqual([expect.objectContaining({ dm_event_id: truth[0].id, recipient_id: people.bob.id })]);
+	});
+});

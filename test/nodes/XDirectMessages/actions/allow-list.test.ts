@@ -112,6 +112,17 @@ describe('Send to User', () => {
 		expect(requestLines()).toEqual([`POST /2/dm_conversations/with/${people.bob.id}/messages`]);
 	});
 
+	test('repeats in the list (the same ID, a username in other case) are shown once', async () => {
+		const { people, emu } = x;
+		const list = ` ${people.bob.id} ${people.bob.id}, @dave, @DAVE`;
+		const { error, json } = await runAction({ setup: x.auth('oAuth2'), parameters: sendToUser(people.bob.id, onlySendTo(list)) });
+		expect(error).toBeUndefined();
+		expect(json).toEqual([expect.objectContaining({ recipient_id: people.bob.id })]);
+		expect(messages(emu)).toHaveLength(1);
+		const refused = await runAction({ setup: x.auth('oAuth2'), parameters: sendToUser(people.carol.id, onlySendTo(list)) });
+		expect(refused.error?.description).toBe(`Allowed: ${people.bob.id}, @dave. ${HINT}`);
+	});
+
 	test('left empty, the option allows anyone (as without it)', async () => {
 		const { people, emu } = x;
 		const { error } = await runAction({ setup: x.auth('oAuth2'), parameters: sendToUser(people.carol.id, onlySendTo('')) });
