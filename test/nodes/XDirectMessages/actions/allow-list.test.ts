@@ -20,7 +20,7 @@ import {
 const x = useEmulator();
 
 const HINT = "To send elsewhere, add the recipient to the node's Only Send To option.";
-const onlySendTo = (value: unknown): INodeParameters => ({ options: { onlySendTo: value } });
+const onlySendTo = (value: string | string[]): INodeParameters => ({ options: { onlySendTo: value } });
 /** "METHOD /path" of every X API request the node made, in order. */
 const requestLines = () => apiRequests(x.emu).map(requestLine);
 /** Whether the node made any request other than a GET (a send, an upload, a group creation). */
