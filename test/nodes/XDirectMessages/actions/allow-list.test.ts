@@ -7,12 +7,14 @@ import { bad } from '../../../fixtures/bad-input';
 import {
 	apiRequests,
 	AUTH_KINDS,
+	createGroup,
 	expectPaired,
 	messages,
 	oneToOneId,
 	requestLine,
 	rl,
 	runAction,
+	sendToConversation,
 	sendToUser,
 	useEmulator,
 } from '../../../fixtures/x-node';
@@ -25,22 +27,6 @@ const onlySendTo = (value: string | string[]): INodeParameters => ({ options: { 
 const requestLines = () => apiRequests(x.emu).map(requestLine);
 /** Whether the node made any request other than a GET (a send, an upload, a group creation). */
 const nonGetRequests = () => x.emu.requests().filter((request) => request.method !== 'GET');
-
-const sendToConversation = (conversationId: string, extra: INodeParameters = {}): INodeParameters => ({
-	resource: 'message',
-	operation: 'sendToConversation',
-	conversation: rl('id', conversationId),
-	text: 'hi',
-	...extra,
-});
-
-const createGroup = (participants: string, extra: INodeParameters = {}): INodeParameters => ({
-	resource: 'conversation',
-	operation: 'createGroup',
-	participants,
-	text: 'hi',
-	...extra,
-});
 
 describe('Send to User', () => {
 	describe.each(AUTH_KINDS)('with %s', (kind) => {

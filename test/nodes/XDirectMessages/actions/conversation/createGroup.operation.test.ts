@@ -14,6 +14,7 @@ import {
 import {
 	apiRequests,
 	AUTH_KINDS,
+	createGroup,
 	expectPaired,
 	fileOf,
 	messages,
@@ -24,14 +25,6 @@ import {
 } from '../../../../fixtures/x-node';
 
 const x = useEmulator();
-
-const createGroup = (participants: string, extra: INodeParameters = {}): INodeParameters => ({
-	resource: 'conversation',
-	operation: 'createGroup',
-	participants,
-	text: 'hi',
-	...extra,
-});
 
 function groups() {
 	return x.emu.listConversations().filter((conversation: { type: string }) => conversation.type === 'group');

@@ -11,17 +11,9 @@ import {
 	withMediaId,
 	type BadInputCase,
 } from '../../../../fixtures/bad-input';
-import { apiRequests, AUTH_KINDS, expectPaired, fileOf, messages, rl, runAction, useEmulator } from '../../../../fixtures/x-node';
+import { apiRequests, AUTH_KINDS, expectPaired, fileOf, messages, rl, runAction, sendToConversation, useEmulator } from '../../../../fixtures/x-node';
 
 const x = useEmulator();
-
-const sendToConversation = (conversationId: string, extra: INodeParameters = {}): INodeParameters => ({
-	resource: 'message',
-	operation: 'sendToConversation',
-	conversation: rl('id', conversationId),
-	text: 'hi',
-	...extra,
-});
 
 describe('success', () => {
 	describe.each(AUTH_KINDS)('with %s', (kind) => {
