@@ -5,18 +5,16 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { E2E_DIR, N8N_BIN, RUNTIME_MODULES, WORK_DIR } from './paths';
+import { E2E_DIR, N8N_BIN, RUNTIME_MODULES } from './paths';
 import { freePort, run, waitFor, WaitAborted, type Env } from './proc';
 import { installPackageIntoN8n } from './runtime';
-import { n8nEnv, startN8n, type ExecutionData, type N8nServer } from './n8n';
+import { n8nEnv, startN8n, trackPid, type ExecutionData, type N8nServer, type StoredExecution } from './n8n';
 import { startDemoEmulator, demoCredentials, oauthCallbackUrls, type DemoTokens } from './demo';
 import { importCredentials, importWorkflows, publishWorkflow } from './setup';
 import type { DemoInfo, Emulator, EmulatorOptions } from './emulator';
 import type { Workflow } from './examples';
 
 const SERVICES_SCRIPT = path.join(E2E_DIR, 'queue', 'services.sh');
-// Same directory as e2e/lib/n8n.ts uses: the run's global teardown stops whatever a crashed suite left running.
-const PID_DIR = path.join(WORK_DIR, 'n8n-pids');
 
 export type QueueRole = 'main' | 'worker' | 'webhook';
 
@@ -73,17 +71,6 @@ export function queueSharedEnv(services: QueueServices, encryptionKey: string, w
 		QUEUE_HEALTH_CHECK_ACTIVE: 'false',
 		N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '10',
 	};
-}
-
-function trackPid(pid: number | undefined, running: boolean): void {
-	if (pid === undefined) return;
-	const file = path.join(PID_DIR, String(pid));
-	if (running) {
-		fs.mkdirSync(PID_DIR, { recursive: true });
-		fs.writeFileSync(file, '');
-	} else {
-		fs.rmSync(file, { force: true });
-	}
 }
 
 export interface QueueProcess {
@@ -165,12 +152,7 @@ export async function queryPostgres(services: QueueServices, sql: string, params
 	}
 }
 
-export interface QueueExecution {
-	id: string;
-	mode: string;
-	status: string;
-	data: ExecutionData | undefined;
-}
+export type QueueExecution = StoredExecution;
 
 /** Executions of a workflow (finished or not) with their decoded run data. */
 export async function queueExecutions(services: QueueServices, workflowId: string): Promise<QueueExecution[]> {
