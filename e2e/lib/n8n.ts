@@ -116,7 +116,8 @@ export function storedNodeOutput(executionData: ExecutionData | undefined, nodeN
 	return outputItems(executionData, nodeName);
 }
 
-function trackPid(pid: number | undefined, running: boolean): void {
+/** Records a running n8n pid in the run's pid directory (removed again when it exits), for the global teardown. */
+export function trackPid(pid: number | undefined, running: boolean): void {
 	if (pid === undefined) return;
 	const file = path.join(PID_DIR, String(pid));
 	if (running) {
