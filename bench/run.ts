@@ -378,7 +378,8 @@ async function triggerScenario(ctx: Context): Promise<Section> {
 	const { recent: trigger, deep: deepTrigger, partners } = seedTriggers(ctx.emu);
 	const cases: Record<TriggerCaseKey, TriggerCase> = {
 		idle: { label: 'idle poll', floor: 1, node: [], undici: [], requests: [] },
-		fresh: { label: `${NEW_EVENTS} new events`, floor: Math.ceil((NEW_EVENTS + 1) / PAGE_SIZE), node: [], undici: [], requests: [] },
+		// Cost-Aware Page Sizes (the default) may spend one small first page: ceil((k+1)/100) + 1.
+		fresh: { label: `${NEW_EVENTS} new events`, floor: Math.ceil((NEW_EVENTS + 1) / PAGE_SIZE) + 1, node: [], undici: [], requests: [] },
 		deep: { label: 'idle, 10k history', floor: 1, node: [], undici: [], requests: [] },
 	};
 	const recent = { name: 'recent', token: trigger.token };
