@@ -1,8 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { N8N_BIN, RUNTIME_MODULES, WORK_DIR } from './paths';
-import { cleanEnv, run, waitFor, WaitAborted, type Env, type RunResult } from './proc';
+import { WORK_DIR } from './paths';
+import { run, waitFor, WaitAborted, type Env, type RunResult } from './proc';
+import { runtimeEnv } from './runtime';
+import { nodeBinary, selectedRuntime, versionTraits, type Runtime } from './runtimes';
 
 export const OWNER = Object.freeze({
 	email: 'owner@example.com',
@@ -54,9 +56,20 @@ export interface N8nServer {
 // left behind. An interrupted run needs none of this: Ctrl-C and CI's `timeout` signal the whole process group.
 const PID_DIR = path.join(WORK_DIR, 'n8n-pids');
 
-/** Environment for one n8n user folder: quiet, local only, SQLite, fixed ports. */
-export function n8nEnv({ userFolder, port, brokerPort, extra = {} }: { userFolder: string; port: number; brokerPort: number; extra?: Env }): Env {
-	return cleanEnv({
+/**
+ * Environment for one n8n user folder: quiet, local only, SQLite, fixed ports, the runtime's Node first on PATH and
+ * what that n8n version needs (versionTraits: the legacy expression engine for 1.x on Node 20).
+ */
+export function n8nEnv({ userFolder, port, brokerPort, extra = {}, runtime = selectedRuntime() }: {
+	userFolder: string;
+	port: number;
+	brokerPort: number;
+	extra?: Env;
+	runtime?: Runtime;
+}): Env {
+	return runtimeEnv(runtime, {
+		// Ours (which runtime), not n8n's: n8n hands N8N_VERSION on to its task runners as its own version.
+		N8N_VERSION: undefined,
 		N8N_USER_FOLDER: userFolder,
 		N8N_DIAGNOSTICS_ENABLED: 'false',
 		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
@@ -73,13 +86,14 @@ export function n8nEnv({ userFolder, port, brokerPort, extra = {} }: { userFolde
 		DB_TYPE: 'sqlite',
 		DB_SQLITE_POOL_SIZE: '1',
 		N8N_HIRING_BANNER_ENABLED: 'false',
+		...versionTraits(runtime).env,
 		...extra,
 	});
 }
 
 /** One n8n CLI command (import:*, execute, publish:workflow ...); resolves { code, stdout, stderr, output }. */
-export function n8nCli(args: string[], env: Env): Promise<RunResult> {
-	return run(process.execPath, [N8N_BIN, ...args], { env });
+export function n8nCli(args: string[], env: Env, runtime = selectedRuntime()): Promise<RunResult> {
+	return run(nodeBinary(runtime), [runtime.n8nBin, ...args], { env });
 }
 
 export async function n8nCliOrThrow(args: string[], env: Env): Promise<RunResult> {
@@ -160,17 +174,18 @@ async function waitUntilServing(probeUrl: string, timeoutMs: number, exitedEarly
  * `n8n start` in the background. Returns { url, probeUrl, child, logFile, stop() } once the REST API answers.
  * Output goes to `logFile` (or is drained) so a full pipe never blocks n8n.
  */
-export async function startN8n({ env, logFile, detached = false, timeoutMs = 120000 }: {
+export async function startN8n({ env, logFile, detached = false, timeoutMs = 120000, runtime = selectedRuntime() }: {
 	env: Env;
 	logFile?: string;
 	detached?: boolean;
 	timeoutMs?: number;
+	runtime?: Runtime;
 }): Promise<N8nServer> {
 	const url = `http://localhost:${env.N8N_PORT}`;
 	const probeUrl = `http://127.0.0.1:${env.N8N_PORT}`;
 	const out = logFile ? fs.openSync(logFile, 'a') : 'pipe';
 	// detached: own process group, so a Ctrl-C in the terminal reaches only the caller, which then stops n8n in order.
-	const child = spawn(process.execPath, [N8N_BIN, 'start'], { env, detached, stdio: ['ignore', out, out] });
+	const child = spawn(nodeBinary(runtime), [runtime.n8nBin, 'start'], { env, detached, stdio: ['ignore', out, out] });
 	const tracked = !detached;
 	if (tracked) trackPid(child.pid, true);
 	let exited = false;
@@ -268,8 +283,9 @@ interface FlattedModule {
 	parse(text: string): unknown;
 }
 
+/** A module of the selected runtime's node_modules, loaded into this (the machine's Node) process. */
 function runtimeModule<T>(name: string): T {
-	return require(path.join(RUNTIME_MODULES, name)) as T;
+	return require(path.join(selectedRuntime().modules, name)) as T;
 }
 
 /** Reads rows from n8n's SQLite database with the sqlite3 module n8n itself uses. */

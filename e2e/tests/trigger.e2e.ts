@@ -1,11 +1,13 @@
 // The auto-reply example, published and run by a real `n8n start`: the trigger polls the emulator (right at
-// activation, then every minute), and every DM that other users send to alice gets exactly one reply.
+// activation, then every minute), and every DM that other users send to alice gets exactly one reply. Runs on every
+// n8n version of the matrix (N8N_VERSION): activation and the first poll's timing differ per version.
 import assert from 'node:assert/strict';
 import { createInstance, type Instance } from '../lib/instance';
 import { queryDatabase, storedNodeOutput } from '../lib/n8n';
 import { exampleByFile } from '../lib/examples';
-import { waitFor } from '../lib/proc';
+import { waitFor, type RunResult } from '../lib/proc';
 import { e2eRun, log } from '../lib/run';
+import { versionTraits } from '../lib/runtimes';
 import type { DemoInfo, DmEventRecord, Emulator } from '../lib/emulator';
 
 const WORKFLOW = exampleByFile('auto-reply.json');
@@ -17,6 +19,8 @@ const SETUP_TIMEOUT_MS = 300 * 1000;
 const TEST_TIMEOUT_MS = POLL_WAIT_MS + 90 * 1000;
 
 const REPLY_PREFIX = 'Thanks for your message';
+// n8n 2.41 runs the activation poll about 20 s after it serves; older versions within a second or two.
+const FIRST_POLL_WAIT_MS = 60 * 1000;
 
 interface TriggerState {
 	cursor?: { newest?: string };
@@ -47,7 +51,17 @@ const answered = (emu: Emulator, aliceId: string, inbound: DmEventRecord): boole
 	&& event.dm_conversation_id === inbound.dm_conversation_id && BigInt(event.id) > BigInt(inbound.id));
 
 describe('trigger', () => {
-	let suite: { instance: Instance; emu: Emulator; users: DemoInfo['users']; groupConversationId: string; inbound: DmEventRecord[] } | undefined;
+	let suite: {
+		instance: Instance;
+		emu: Emulator;
+		users: DemoInfo['users'];
+		groupConversationId: string;
+		inbound: DmEventRecord[];
+		/** What this version answered to the other major's activation command. */
+		foreignActivation: RunResult;
+		/** When n8n answered on its REST API (ms). */
+		servingAt: number;
+	} | undefined;
 	const context = () => {
 		if (!suite) throw new Error('the trigger suite has no n8n instance (its setup failed)');
 		return suite;
@@ -55,26 +69,49 @@ describe('trigger', () => {
 
 	beforeAll(async () => {
 		log('suite trigger: setting up');
-		const instance = await createInstance({ name: 'trigger', tarball: e2eRun().tarball, workflows: [WORKFLOW], publish: [WORKFLOW.id] });
+		const instance = await createInstance({ name: 'trigger', tarball: e2eRun().tarball, workflows: [WORKFLOW], activate: [WORKFLOW.id] });
+		let foreignActivation: RunResult;
 		try {
+			foreignActivation = await instance.cli(versionTraits(instance.runtime).foreignActivation.args(WORKFLOW.id));
 			await instance.start();
 		} catch (error) {
 			await instance.close();
 			throw error;
 		}
-		suite = { instance, emu: instance.emu, users: instance.demo.users, groupConversationId: instance.demo.groupConversationId, inbound: [] };
+		const { emu, demo } = instance;
+		suite = { instance, emu, users: demo.users, groupConversationId: demo.groupConversationId, inbound: [], foreignActivation, servingAt: Date.now() };
 	}, SETUP_TIMEOUT_MS);
 
 	afterAll(async () => {
 		await suite?.instance.close();
 	});
 
-	test('the workflow is active and its first poll only records where to start', async () => {
+	test('the version\'s own activation command activates the workflow; the other major\'s is refused or deprecated', async () => {
+		const { instance, foreignActivation } = context();
+		const traits = versionTraits(instance.runtime);
+		const activation = instance.activations[WORKFLOW.id];
+		assert.equal(activation.code, 0, activation.output.slice(-2000));
+		assert.doesNotMatch(activation.output, /deprecated/i, `n8n ${instance.runtime.n8nVersion}: ${traits.activateArgs(WORKFLOW.id).join(' ')}`);
+		assert.match(foreignActivation.output, traits.foreignActivation.answer);
+		assert.equal(foreignActivation.code === 0, traits.foreignActivation.succeeds, foreignActivation.output.slice(-2000));
+		const [row] = await queryDatabase(instance.userFolder, 'SELECT active FROM workflow_entity WHERE id = ?', [WORKFLOW.id]);
+		assert.equal(Number(row?.active), 1, 'the workflow is stored as active');
+	}, TEST_TIMEOUT_MS);
+
+	test('the first poll comes on its own after start (about 20 s on 2.41), not with /healthz', async () => {
+		const { instance, emu, servingAt } = context();
+		await waitFor('the activation poll', () => listRequests(emu).length > 0, { timeoutMs: FIRST_POLL_WAIT_MS, intervalMs: 250 });
+		log(`suite trigger: n8n ${instance.runtime.n8nVersion} polled first ${((Date.now() - servingAt) / 1000).toFixed(1)} s after its REST API answered`);
+	}, TEST_TIMEOUT_MS);
+
+	test('the workflow id fits n8n 1.x (16 characters): its first poll stores a cursor and only that', async () => {
 		const { instance, emu } = context();
+		const maxLength = versionTraits(instance.runtime).maxWorkflowIdLength;
+		if (maxLength !== undefined) assert.ok(WORKFLOW.id.length <= maxLength, `n8n ${instance.runtime.n8nVersion} saves no static data for ${WORKFLOW.id}`);
 		const state = await waitFor('the activation poll to store a cursor', async () => {
 			const stored = await triggerState(instance);
 			return stored?.cursor && stored;
-		}, { timeoutMs: 60000 });
+		}, { timeoutMs: FIRST_POLL_WAIT_MS });
 		const newestBefore = emu.events().filter((event) => event.event_type === 'MessageCreate').at(-1);
 		assert.equal(state.cursor?.newest, newestBefore?.id, 'the cursor is the newest existing message');
 		assert.ok(listRequests(emu).length >= 1);
