@@ -31,6 +31,8 @@ export interface Instance {
 	execute(workflowId: string): Promise<RunResult>;
 	start(): Promise<N8nServer>;
 	stop(): Promise<void>;
+	/** Kills n8n with SIGKILL (see N8nServer.crash). */
+	crash(): Promise<void>;
 	/** A REST client signed in as the owner (created on first use); n8n must be running. */
 	rest(): Promise<RestClient>;
 	executions(workflowId: string): Promise<StoredExecution[]>;
@@ -77,6 +79,10 @@ export async function createInstance({ name, tarball, workflows = [], activate =
 		},
 		async stop() {
 			if (instance.server) await instance.server.stop();
+			instance.server = undefined;
+		},
+		async crash() {
+			if (instance.server) await instance.server.crash();
 			instance.server = undefined;
 		},
 		async rest() {

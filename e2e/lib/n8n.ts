@@ -46,9 +46,13 @@ export interface ExecuteOutput {
 export interface N8nServer {
 	url: string;
 	probeUrl: string;
+	/** When `/healthz` first answered (ms): n8n 2.41 activates workflows, and so polls first, about 20 s later. */
+	healthyAt: number;
 	child: ChildProcess;
 	logFile?: string;
 	stop(): Promise<void>;
+	/** SIGKILL, as a crash or a power cut would end n8n: no shutdown, nothing saved on the way out. */
+	crash(): Promise<void>;
 	exited(): boolean;
 }
 
@@ -139,6 +143,29 @@ function trackPid(pid: number | undefined, running: boolean): void {
 	}
 }
 
+/** Parent pid -> child pids of every process (from /proc; empty where there is no /proc). */
+function processTree(): Map<number, number[]> {
+	const children = new Map<number, number[]>();
+	if (!fs.existsSync('/proc')) return children;
+	for (const name of fs.readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
+		try {
+			// Field 4 of /proc/<pid>/stat is the parent pid; the command name before it may contain spaces.
+			const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
+			const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+			children.set(parent, [...(children.get(parent) ?? []), Number(name)]);
+		} catch {
+			// The process ended meanwhile.
+		}
+	}
+	return children;
+}
+
+/** The pids of a process's children, grandchildren ... */
+function descendantPids(pid: number | undefined, tree = processTree()): number[] {
+	if (pid === undefined) return [];
+	return (tree.get(pid) ?? []).flatMap((child) => [...descendantPids(child, tree), child]);
+}
+
 /** Stops n8n processes whose pid files are still there (an e2e suite crashed before its teardown). */
 export function killLeftoverN8n(): number[] {
 	if (!fs.existsSync(PID_DIR)) return [];
@@ -155,19 +182,22 @@ export function killLeftoverN8n(): number[] {
 	return killed;
 }
 
-async function waitUntilServing(probeUrl: string, timeoutMs: number, exitedEarly: () => string | undefined): Promise<void> {
+/** Waits for /healthz, then for the REST API; resolves when /healthz first answered. */
+async function waitUntilServing(probeUrl: string, timeoutMs: number, exitedEarly: () => string | undefined): Promise<number> {
 	await waitFor('n8n /healthz', async () => {
 		const exitMessage = exitedEarly();
 		if (exitMessage) throw new WaitAborted(exitMessage);
 		const response = await fetch(`${probeUrl}/healthz`);
 		return response.ok;
 	}, { timeoutMs, intervalMs: 300 });
+	const healthyAt = Date.now();
 	// /healthz answers while n8n still serves "n8n is starting up" for every route; wait for real JSON settings.
 	await waitFor('n8n REST API', async () => {
 		const response = await fetch(`${probeUrl}/rest/settings`);
 		const text = await response.text();
 		return response.ok && text.startsWith('{') && (JSON.parse(text) as { data?: unknown }).data !== undefined;
 	}, { timeoutMs, intervalMs: 300 });
+	return healthyAt;
 }
 
 /**
@@ -210,9 +240,22 @@ export async function startN8n({ env, logFile, detached = false, timeoutMs = 120
 		await exitPromise;
 		clearTimeout(killTimer);
 	};
-	const server: N8nServer = { url, probeUrl, child, logFile, stop, exited: () => exited };
+	const crash = async (): Promise<void> => {
+		if (exited) return;
+		// Its task runner too: an orphaned runner would outlive the crash.
+		const family = [...descendantPids(child.pid), child.pid];
+		for (const pid of family) {
+			try {
+				if (pid !== undefined) process.kill(pid, 'SIGKILL');
+			} catch {
+				// Already gone.
+			}
+		}
+		await exitPromise;
+	};
+	const server: N8nServer = { url, probeUrl, healthyAt: 0, child, logFile, stop, crash, exited: () => exited };
 	try {
-		await waitUntilServing(probeUrl, timeoutMs, () =>
+		server.healthyAt = await waitUntilServing(probeUrl, timeoutMs, () =>
 			(exited ? `n8n exited early (${exitCode})${logFile ? `, see ${logFile}` : ''}` : undefined));
 	} catch (error) {
 		await stop();

@@ -59,8 +59,8 @@ describe('trigger', () => {
 		inbound: DmEventRecord[];
 		/** What this version answered to the other major's activation command. */
 		foreignActivation: RunResult;
-		/** When n8n answered on its REST API (ms). */
-		servingAt: number;
+		/** When n8n's /healthz first answered (ms). */
+		healthyAt: number;
 	} | undefined;
 	const context = () => {
 		if (!suite) throw new Error('the trigger suite has no n8n instance (its setup failed)');
@@ -71,15 +71,16 @@ describe('trigger', () => {
 		log('suite trigger: setting up');
 		const instance = await createInstance({ name: 'trigger', tarball: e2eRun().tarball, workflows: [WORKFLOW], activate: [WORKFLOW.id] });
 		let foreignActivation: RunResult;
+		let healthyAt: number;
 		try {
 			foreignActivation = await instance.cli(versionTraits(instance.runtime).foreignActivation.args(WORKFLOW.id));
-			await instance.start();
+			({ healthyAt } = await instance.start());
 		} catch (error) {
 			await instance.close();
 			throw error;
 		}
 		const { emu, demo } = instance;
-		suite = { instance, emu, users: demo.users, groupConversationId: demo.groupConversationId, inbound: [], foreignActivation, servingAt: Date.now() };
+		suite = { instance, emu, users: demo.users, groupConversationId: demo.groupConversationId, inbound: [], foreignActivation, healthyAt };
 	}, SETUP_TIMEOUT_MS);
 
 	afterAll(async () => {
@@ -98,10 +99,12 @@ describe('trigger', () => {
 		assert.equal(Number(row?.active), 1, 'the workflow is stored as active');
 	}, TEST_TIMEOUT_MS);
 
-	test('the first poll comes on its own after start (about 20 s on 2.41), not with /healthz', async () => {
-		const { instance, emu, servingAt } = context();
+	test('the first poll comes on its own after start (about 20 s after /healthz on 2.41): waited for, not assumed', async () => {
+		const { instance, emu, healthyAt } = context();
 		await waitFor('the activation poll', () => listRequests(emu).length > 0, { timeoutMs: FIRST_POLL_WAIT_MS, intervalMs: 250 });
-		log(`suite trigger: n8n ${instance.runtime.n8nVersion} polled first ${((Date.now() - servingAt) / 1000).toFixed(1)} s after its REST API answered`);
+		const [firstList] = listRequests(emu);
+		assert.equal(firstList.status, 200, 'the activation poll listed events');
+		log(`suite trigger: n8n ${instance.runtime.n8nVersion} had polled by ${((Date.now() - healthyAt) / 1000).toFixed(1)} s after /healthz answered`);
 	}, TEST_TIMEOUT_MS);
 
 	test('the workflow id fits n8n 1.x (16 characters): its first poll stores a cursor and only that', async () => {
@@ -174,8 +177,12 @@ describe('trigger', () => {
 		for (const event of inbound.filter((entry) => entry.dm_conversation_id !== erinConversation)) {
 			assert.equal(replies[event.dm_conversation_id].length, 1, `still one reply in ${event.dm_conversation_id}`);
 		}
-		// Alice's own replies are newer than the cursor too: they must not have started the workflow.
-		const executions = await instance.executions(WORKFLOW.id);
+		// Alice's own replies are newer than the cursor too: they must not have started the workflow. The reply is sent
+		// before n8n stores the execution's data (n8n 1.x stores it only at the end): read it once stored.
+		const executions = await waitFor('the execution after the restart to be stored as finished', async () => {
+			const stored = await instance.executions(WORKFLOW.id);
+			return stored.length >= 2 && stored.every((execution) => execution.status !== 'running' && execution.status !== 'new') && stored;
+		}, { timeoutMs: 30000 });
 		const lastTriggered = storedNodeOutput(executions.at(-1)?.data, TRIGGER_NAME) ?? [];
 		assert.deepEqual(lastTriggered.map((item) => item.id), [whileDown.id]);
 	}, TEST_TIMEOUT_MS);
@@ -192,4 +199,36 @@ describe('trigger', () => {
 		const replies = repliesByConversation(emu, users.alice.id);
 		assert.equal(replies[fresh.dm_conversation_id].length, 2, 'carol: one reply for each of her two DMs');
 	}, TEST_TIMEOUT_MS);
+
+	test('a crash (SIGKILL) while the reply is on its way: the DM stays in its one execution and is never emitted again', async () => {
+		const { instance, emu, users } = context();
+		// The next reply hangs, then its connection drops without reaching X: n8n is killed meanwhile.
+		emu.addFault({ method: 'POST', path: '/2/dm_conversations/', latencyMs: 20 * 1000, reset: 'before' });
+		const crashed: DmEventRecord = emu.sendAs(users.bob.id, { to: users.alice.id, text: 'This one meets a crash.' });
+		await waitFor('the reply to bob to be on its way', () => emu.requests().some((request) => request.faulted && request.status === undefined),
+			{ timeoutMs: POLL_WAIT_MS, intervalMs: 250 });
+		await instance.crash();
+		const listsBefore = listRequests(emu).length;
+		await instance.start();
+		// The poll at start (and any later one) would emit the DM again had its cursor not been saved with the hand-off.
+		await waitFor('a poll after the restart', () => listRequests(emu).length > listsBefore, { timeoutMs: FIRST_POLL_WAIT_MS });
+		const fresh: DmEventRecord = emu.sendAs(users.erin.id, { to: users.alice.id, text: 'After the crash.' });
+		await waitFor('the reply to erin\'s DM after the crash', () => answered(emu, users.alice.id, fresh), { timeoutMs: POLL_WAIT_MS, intervalMs: 1000 });
+		const executions = await waitFor('erin\'s execution to be stored as finished', async () => {
+			const stored = await instance.executions(WORKFLOW.id);
+			const last = stored.at(-1);
+			return last && last.status === 'success' && storedNodeOutput(last.data, TRIGGER_NAME)?.some((item) => item.id === fresh.id) && stored;
+		}, { timeoutMs: 30000 });
+
+		const carrying = executions.filter((execution) => JSON.stringify(execution.data ?? {}).includes(`"${crashed.id}"`));
+		assert.equal(carrying.length, 1, `one execution holds bob's DM: ${JSON.stringify(executions.map(({ id, status }) => ({ id, status })))}`);
+		assert.equal(carrying[0].status, 'crashed', 'n8n marked the execution that never finished as crashed at its restart');
+		assert.deepEqual(storedNodeOutput(executions.at(-1)?.data, TRIGGER_NAME)?.map((item) => item.id), [fresh.id]);
+		assert.equal(answered(emu, users.alice.id, crashed), false, 'the reply that met the crash never reached X, and none was sent again');
+		const dropped = await waitFor('the hung reply to be dropped', () => {
+			const faulted = emu.requests().filter((request) => request.faulted);
+			return faulted.every((request) => request.status !== undefined) && faulted;
+		}, { timeoutMs: 30000 });
+		assert.deepEqual(dropped.map((request) => [request.method, request.status]), [['POST', null]]);
+	}, 2 * POLL_WAIT_MS + 90 * 1000);
 });
