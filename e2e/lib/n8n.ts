@@ -46,7 +46,7 @@ export interface ExecuteOutput {
 export interface N8nServer {
 	url: string;
 	probeUrl: string;
-	/** When `/healthz` first answered (ms): n8n 2.41 activates workflows, and so polls first, about 20 s later. */
+	/** When `/healthz` first answered (ms): n8n 2.41 activates workflows, and so polls first, 10-20 s later. */
 	healthyAt: number;
 	child: ChildProcess;
 	logFile?: string;

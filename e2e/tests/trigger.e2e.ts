@@ -19,14 +19,24 @@ const SETUP_TIMEOUT_MS = 300 * 1000;
 const TEST_TIMEOUT_MS = POLL_WAIT_MS + 90 * 1000;
 
 const REPLY_PREFIX = 'Thanks for your message';
-// n8n 2.41 runs the activation poll about 20 s after it serves; older versions within a second or two.
+// n8n 2.41 runs the activation poll 10-20 s after /healthz answers (it activates workflows late in its start-up).
 const FIRST_POLL_WAIT_MS = 60 * 1000;
 
 interface TriggerState {
 	cursor?: { newest?: string };
 }
 
+/**
+ * The trigger's stored state: its node's static data in the workflow row, or, where n8n >= 2.36 keeps poll cursors
+ * durably (N8N_POLLER_DURABLE_CURSORS_ENABLED), the node's row in poller_state.
+ */
 async function triggerState(instance: Instance): Promise<TriggerState | undefined> {
+	const triggerNode = WORKFLOW.nodes.find((node) => node.name === TRIGGER_NAME);
+	const [hasPollerState] = await queryDatabase(instance.userFolder, "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'poller_state'");
+	if (hasPollerState && triggerNode) {
+		const [durable] = await queryDatabase(instance.userFolder, 'SELECT cursor FROM poller_state WHERE workflowId = ? AND nodeId = ?', [WORKFLOW.id, triggerNode.id]);
+		if (typeof durable?.cursor === 'string') return JSON.parse(durable.cursor) as TriggerState;
+	}
 	const [row] = await queryDatabase(instance.userFolder, 'SELECT staticData FROM workflow_entity WHERE id = ?', [WORKFLOW.id]);
 	const staticData = typeof row?.staticData === 'string' && row.staticData ? JSON.parse(row.staticData) as Record<string, TriggerState> : {};
 	return staticData[`node:${TRIGGER_NAME}`];
@@ -99,12 +109,13 @@ describe('trigger', () => {
 		assert.equal(Number(row?.active), 1, 'the workflow is stored as active');
 	}, TEST_TIMEOUT_MS);
 
-	test('the first poll comes on its own after start (about 20 s after /healthz on 2.41): waited for, not assumed', async () => {
+	test('the first poll comes on its own after start (10-20 s after /healthz on 2.41): waited for, not assumed', async () => {
 		const { instance, emu, healthyAt } = context();
 		await waitFor('the activation poll', () => listRequests(emu).length > 0, { timeoutMs: FIRST_POLL_WAIT_MS, intervalMs: 250 });
 		const [firstList] = listRequests(emu);
 		assert.equal(firstList.status, 200, 'the activation poll listed events');
-		log(`suite trigger: n8n ${instance.runtime.n8nVersion} had polled by ${((Date.now() - healthyAt) / 1000).toFixed(1)} s after /healthz answered`);
+		// The emulator's clock runs on the host's (the demo sets none), so `at` is when the poll reached it.
+		log(`suite trigger: n8n ${instance.runtime.n8nVersion} polled first ${((firstList.at - healthyAt) / 1000).toFixed(1)} s after /healthz answered`);
 	}, TEST_TIMEOUT_MS);
 
 	test('the workflow id fits n8n 1.x (16 characters): its first poll stores a cursor and only that', async () => {
