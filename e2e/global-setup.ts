@@ -17,7 +17,7 @@ export default async function globalSetup(): Promise<void> {
 
 	process.stderr.write('\n');
 	const runtime = selectedRuntime();
-	progress(`n8n ${runtime.n8nVersion} on Node ${runtime.nodeMajor} (e2e/runtimes/${runtime.id})`);
+	progress(`n8n ${runtime.n8nVersion} on Node ${runtime.nodeMajor} (e2e/runtimes/${runtime.folder}${runtime.variant ? `, ${runtime.variant.description}: ${JSON.stringify(runtime.variant.env)}` : ''})`);
 	progress('building the package (npm run build)');
 	await buildPackage();
 	await ensureRuntime({ runtime, log: progress });

@@ -98,7 +98,7 @@ async function importExamplesWhenChanged(env: ReturnType<typeof n8nEnv>, scratch
 
 async function main(): Promise<void> {
 	const userFolder = USER_FOLDER;
-	step(`n8n ${RUNTIME.n8nVersion} on Node ${RUNTIME.nodeMajor} (e2e/runtimes/${RUNTIME.id}; N8N_VERSION picks another), user folder ${path.basename(userFolder)}/`);
+	step(`n8n ${RUNTIME.n8nVersion} on Node ${RUNTIME.nodeMajor} (e2e/runtimes/${RUNTIME.folder}${RUNTIME.variant ? `, ${RUNTIME.variant.description}` : ''}; N8N_VERSION picks another), user folder ${path.basename(userFolder)}/`);
 	const scratchDir = path.join(userFolder, 'scratch');
 	fs.mkdirSync(scratchDir, { recursive: true });
 	await preparePackage(userFolder);

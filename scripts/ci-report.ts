@@ -11,7 +11,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 const RESULTS_DIR = 'test-results';
-const RUNTIME_ID = /^(\d+\.\d+\.\d+)-node(\d+)$/;
+// `<n8n version>-node<major>`, or a variant of such a runtime: `<n8n version>-node<major>-<variant>`.
+const RUNTIME_ID = /^(\d+\.\d+\.\d+)-node(\d+)(?:-(.+))?$/;
 
 interface JestJson {
 	success: boolean;
@@ -83,7 +84,8 @@ export interface MatrixRow {
 export function matrixRows(runtimes = e2eRuntimes(), stages = readStages()): MatrixRow[] {
 	const secondsOf = (name: string): number | undefined => stages.filter((stage) => stage.name === name).at(-1)?.seconds;
 	return runtimes.map((runtime) => {
-		const [, n8n = runtime, node = '?'] = RUNTIME_ID.exec(runtime) ?? [];
+		const [, version = runtime, node = '?', variant] = RUNTIME_ID.exec(runtime) ?? [];
+		const n8n = variant ? `${version} (${variant})` : version;
 		const results = readJest(e2eFile(runtime));
 		const suites: Record<string, Count> = {};
 		for (const suite of results?.testResults ?? []) {

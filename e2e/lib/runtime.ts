@@ -41,7 +41,7 @@ export async function ensureNode(runtime: Runtime, log: (message: string) => voi
 }
 
 export function runtimeInstalled(runtime: Runtime = selectedRuntime()): boolean {
-	return stampMatches(runtime.dir, manifestHash(runtime.dir, runtime.id));
+	return stampMatches(runtime.dir, manifestHash(runtime.dir, runtime.folder));
 }
 
 /**
@@ -78,11 +78,11 @@ async function installSqlite3(runtime: Runtime, log: (message: string) => void):
 export async function ensureRuntime({ runtime = selectedRuntime(), log = console.log }: { runtime?: Runtime; log?: (message: string) => void } = {}): Promise<{ installed: boolean }> {
 	await ensureNode(runtime, log);
 	if (runtimeInstalled(runtime)) return { installed: false };
-	log(`Installing n8n ${runtime.n8nVersion} (Node ${runtime.nodeMajor}) into e2e/runtimes/${runtime.id} (about 1.5-2.3 GB; 2-4 minutes the first time)...`);
+	log(`Installing n8n ${runtime.n8nVersion} (Node ${runtime.nodeMajor}) into e2e/runtimes/${runtime.folder} (about 1.5-2.3 GB; 2-4 minutes the first time)...`);
 	const started = Date.now();
 	await runOrThrow(NPM, ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: runtime.dir, env: runtimeEnv(runtime), echo: true });
 	await installSqlite3(runtime, log);
-	fs.writeFileSync(path.join(runtime.modules, STAMP), manifestHash(runtime.dir, runtime.id));
+	fs.writeFileSync(path.join(runtime.modules, STAMP), manifestHash(runtime.dir, runtime.folder));
 	log(`n8n ${runtime.n8nVersion} installed in ${Math.round((Date.now() - started) / 1000)} s.`);
 	return { installed: true };
 }
