@@ -39,12 +39,12 @@ export interface Instance {
 	close(): Promise<void>;
 }
 
-export async function createInstance({ name, tarball, workflows = [], activate = [] }: {
+export async function createInstance({ name, tarball, workflows = [], publish = [] }: {
 	name: string;
 	tarball: string;
 	workflows?: Workflow[];
-	/** Workflow ids to activate (publish) before n8n starts, with the command of the runtime's n8n version. */
-	activate?: string[];
+	/** Workflow ids to publish (activate) before n8n starts, with the command of the runtime's n8n version. */
+	publish?: string[];
 }): Promise<Instance> {
 	const runtime = selectedRuntime();
 	const userFolder = path.join(WORK_DIR, `${name}-${Date.now()}`);
@@ -102,7 +102,7 @@ export async function createInstance({ name, tarball, workflows = [], activate =
 	try {
 		await importCredentials(env, demoCredentials(emu, tokens), scratchDir);
 		if (workflows.length) await importWorkflows(env, workflows, scratchDir);
-		for (const workflowId of activate) instance.activations[workflowId] = await activateWorkflow(env, workflowId, runtime);
+		for (const workflowId of publish) instance.activations[workflowId] = await activateWorkflow(env, workflowId, runtime);
 	} catch (error) {
 		await instance.close();
 		throw error;

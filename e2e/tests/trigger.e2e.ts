@@ -79,7 +79,7 @@ describe('trigger', () => {
 
 	beforeAll(async () => {
 		log('suite trigger: setting up');
-		const instance = await createInstance({ name: 'trigger', tarball: e2eRun().tarball, workflows: [WORKFLOW], activate: [WORKFLOW.id] });
+		const instance = await createInstance({ name: 'trigger', tarball: e2eRun().tarball, workflows: [WORKFLOW], publish: [WORKFLOW.id] });
 		let foreignActivation: RunResult;
 		let healthyAt: number;
 		try {
