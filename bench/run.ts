@@ -15,6 +15,7 @@ import { seedLists, seedSend, seedTriggers, deliver, LIST_SIZES, type Account, t
 import { createSnapshot, removeSnapshot } from './snapshot';
 import { startWorker, type Worker } from './worker-handle';
 import { measureColdLoad, measurePack, MODULES } from './startup';
+import { costScenario } from './cost';
 import { summarize, median, formatTable, formatTargets, MB, type Row, type Target, type JudgedTarget, type Unit } from './stats';
 import type { ClientKind, Count, ListResult, Query, WorkerConfig } from './clients';
 
@@ -44,7 +45,7 @@ const TARGETS = {
 
 class FloorError extends Error {}
 
-type Scenario = 'list' | 'send' | 'trigger' | 'startup';
+type Scenario = 'list' | 'send' | 'trigger' | 'startup' | 'cost';
 
 interface Options {
 	reps: number;
@@ -70,12 +71,12 @@ interface Section {
 type Workers = Partial<Record<ClientKind, Worker>>;
 
 function parseArgs(argv: string[]): Options {
-	const options: Options = { reps: 5, only: ['list', 'send', 'trigger', 'startup'], strict: false };
+	const options: Options = { reps: 5, only: ['list', 'send', 'trigger', 'startup', 'cost'], strict: false };
 	for (let index = 0; index < argv.length; index++) {
 		if (argv[index] === '--reps') options.reps = Number(argv[++index]);
 		else if (argv[index] === '--only') options.only = argv[++index].split(',');
 		else if (argv[index] === '--strict') options.strict = true;
-		else throw new Error(`Unknown argument ${argv[index]} (use --reps N, --only list,send,trigger,startup, --strict)`);
+		else throw new Error(`Unknown argument ${argv[index]} (use --reps N, --only list,send,trigger,startup,cost, --strict)`);
 	}
 	if (!Number.isInteger(options.reps) || options.reps < 1) throw new Error('--reps must be a positive integer');
 	return options;
@@ -469,6 +470,7 @@ const NOTES = [
 	'Ratios are computed per repetition against the floor measured in the same repetition (raw undici), then summarized.',
 	'Memory: child runs with --expose-gc; gc() twice before the measured call, then process.memoryUsage() is sampled every 5 ms and once after the call (result still alive). "peak heapUsed delta" = max heapUsed - heapUsed before; "peak RSS delta" = max(sampled RSS, kernel ru_maxrss) - RSS before.',
 	'Trigger ratios: the node polls through n8n-core PollContext; undici then replays exactly the logged requests against the same server state.',
+	'Cost: counts, not times. A UTC day of polls on the emulator clock (Date follows it), activation an hour before midnight on an account quiet since two hours before; GET requests from the request log, billed reads and dollars from emu.billing() for that day. "polls over bound": polls whose requests exceed ceil((k+1)/100)+1 for their k new events.',
 	'Cold load: in fresh processes, the time of require(<module>) after require(\'n8n-workflow\') (what n8n pays per module at start-up); the parent-measured wall difference against `node -e "require(\'n8n-workflow\')"` is shown too but is dominated by noise.',
 	'Memory target: peak heapUsed delta (JS objects the run keeps alive). RSS deltas are shown for information: after the warm-up the process already holds heap pages, so RSS moves erratically.',
 ];
@@ -514,6 +516,11 @@ async function runScenarios(options: Options, packageDir: string): Promise<Recor
 		}
 		if (wanted('startup')) {
 			sections.startup = await section(`cold load (${COLD_LOAD_ROUNDS} rounds) and npm pack`, () => startupScenario(packageDir));
+		}
+		if (wanted('cost')) {
+			sections.cost = await section('cost: a simulated UTC day of trigger polls (1 and 5 min; idle, spread, burst; cost-aware on/off) and Get Many', () =>
+				costScenario(packageDir, log),
+			);
 		}
 	} finally {
 		await emu.close();

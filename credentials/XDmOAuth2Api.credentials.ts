@@ -68,5 +68,23 @@ export class XDmOAuth2Api implements ICredentialType {
 			description:
 				'Base URL of the X API. Change it only to go through a proxy or to use a local emulator. Must be https; plain http only for localhost, 127.0.0.0/8 and [::1].',
 		},
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				'Only for the Instant Trigger: the API Key ("Consumer Key") of the same X app, from the developer portal under Keys and tokens. It registers the webhook and answers X\'s security checks. Other nodes do not need it.',
+		},
+		{
+			displayName: 'API Key Secret',
+			name: 'apiKeySecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				'Only for the Instant Trigger: the API Key Secret ("Consumer Secret") of the same X app. It signs the answers to X\'s webhook checks and verifies that deliveries come from X.',
+		},
 	];
 }

@@ -1,6 +1,6 @@
 // `npm start`: a real n8n (2.8.4 unless N8N_VERSION picks another runtime of e2e/runtimes) with this package installed
 // as a community package, wired to the local X API emulator (demo data), with credentials and the example workflows
-// imported and the auto-reply example active. The first start installs n8n into e2e/runtimes/<version> (a few
+// imported and the instant auto-reply example active. The first start installs n8n into e2e/runtimes/<version> (a few
 // minutes); later starts reuse it and the user folder.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -57,11 +57,13 @@ function banner({ n8nUrl, emu, demo, logFile }: { n8nUrl: string; emu: Emulator;
 		`  Login:     ${OWNER.email} / ${OWNER.password}`,
 		`  Emulator:  ${emu.url}  (X API v2 DMs, demo data; signed in as @${users.alice.username})`,
 		`  Credentials: "${CREDENTIAL_NAMES.xDmOAuth2Api}", "${CREDENTIAL_NAMES.xDmOAuth1Api}"`,
-		'  Workflows: the examples/ folder; "X DM example: auto-reply to every inbound DM" is active (polls every minute).',
+		'  Workflows: the examples/ folder; "X DM example: instant auto-reply to every inbound DM" is active (X pushes',
+		'             each DM to n8n\'s webhook). The polling auto-reply example is imported inactive.',
 		'',
-		'  Make @bob_builder send @alice_dm a DM (the auto-reply answers within a minute):',
+		'  Make @bob_builder send @alice_dm a DM (the instant auto-reply answers within a second):',
 		`    ${sendAsBob}`,
 		`  What the emulator stored: curl ${emu.url}/_emulator/events`,
+		`  Webhooks and deliveries: curl ${emu.url}/_emulator/webhooks ; curl ${emu.url}/_emulator/deliveries`,
 		'',
 		`  n8n log: ${logFile}.  Ctrl-C stops n8n and the emulator.`,
 		'',

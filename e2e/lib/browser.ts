@@ -5,7 +5,7 @@ import path from 'node:path';
 import { CHROMIUM } from './paths';
 import { selectedRuntime } from './runtimes';
 
-// The part of playwright-core's API the suites use. playwright-core lives in e2e/runtime (installed on first use), so
+// The part of playwright-core's API the suites use. playwright-core lives in the default runtime (installed on first use), so
 // its own type declarations are not there when the tree is type-checked; these mirror its signatures.
 
 /** A DOM element as the functions passed to $$eval / waitForFunction see it inside the page. */

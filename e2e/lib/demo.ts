@@ -1,7 +1,7 @@
 // The demo world n8n talks to: the emulator's demo seed plus fixed OAuth 2.0 tokens, and the n8n credentials for it.
 // The emulator is in-memory, so every start recreates the same users, apps and tokens; the credentials stored in n8n
 // (re-imported on each start) therefore keep working across restarts.
-import { startEmulator, type DemoInfo, type Emulator, type XOAuth2TokenResponse } from './emulator';
+import { startEmulator, type DemoInfo, type Emulator, type EmulatorOptions, type XOAuth2TokenResponse } from './emulator';
 
 // Fixed ids so the example workflows can reference the credentials; keyed by credential type.
 export const CREDENTIAL_IDS = Object.freeze({
@@ -51,11 +51,22 @@ function issueFixedOAuth2Token(emu: Emulator, demo: DemoInfo, userKey: DemoUserK
 }
 
 /**
+ * The emulator options of the demo: X's webhook URL rules would refuse n8n's local http://127.0.0.1:<port> webhook
+ * URL, so the sandbox policy allows loopback http with a port (the Instant Trigger's webhook).
+ */
+export const DEMO_EMULATOR_OPTIONS: Readonly<EmulatorOptions> = Object.freeze({ webhookUrlPolicy: 'sandbox' });
+
+/**
  * Starts the emulator with the demo seed, pins alice's and bob's OAuth 2.0 tokens and registers `redirectUris`
  * (n8n's OAuth callbacks) on the demo OAuth 2.0 client so the credential's "Connect" button works.
  */
-export async function startDemoEmulator({ port = 0, redirectUris = [] }: { port?: number; redirectUris?: string[] } = {}): Promise<{ emu: Emulator; demo: DemoInfo; tokens: DemoTokens }> {
-	const emu = await startEmulator({ port, seed: 'demo' });
+export async function startDemoEmulator({ port = 0, redirectUris = [], options = {} }: {
+	port?: number;
+	redirectUris?: string[];
+	/** More emulator options (DEMO_EMULATOR_OPTIONS apply unless overridden). */
+	options?: EmulatorOptions;
+} = {}): Promise<{ emu: Emulator; demo: DemoInfo; tokens: DemoTokens }> {
+	const emu = await startEmulator({ ...DEMO_EMULATOR_OPTIONS, ...options, port, seed: 'demo' });
 	try {
 		const demo = demoOf(emu);
 		const tokens = { alice: issueFixedOAuth2Token(emu, demo, 'alice'), bob: issueFixedOAuth2Token(emu, demo, 'bob') };
@@ -96,6 +107,9 @@ export function demoCredentials(emu: Emulator, tokens: DemoTokens): CredentialIm
 				authUrl: `${emu.url}/i/oauth2/authorize`,
 				accessTokenUrl: `${emu.url}/2/oauth2/token`,
 				baseUrl: emu.url,
+				// The demo app's API Key and Secret: the Instant Trigger registers its webhook with them.
+				apiKey: demo.oauth1App.consumerKey,
+				apiKeySecret: demo.oauth1App.consumerSecret,
 				oauthTokenData: tokens.alice,
 			},
 		},

@@ -83,6 +83,8 @@ export function n8nEnv({ userFolder, port, brokerPort, extra = {}, runtime = sel
 		N8N_LISTEN_ADDRESS: '127.0.0.1',
 		N8N_HOST: 'localhost',
 		N8N_PORT: String(port),
+		// The public URL n8n gives webhook nodes: X (here the emulator) calls the Instant Trigger there.
+		WEBHOOK_URL: `http://127.0.0.1:${port}/`,
 		N8N_SECURE_COOKIE: 'false',
 		// info, not warn: `n8n execute --rawOutput` prints the run through the logger.
 		N8N_LOG_LEVEL: 'info',

@@ -12,6 +12,7 @@ import * as conversation from './actions/conversation';
 import * as event from './actions/event';
 import * as message from './actions/message';
 import { router } from './actions/router';
+import * as user from './actions/user';
 
 export class XDirectMessages implements INodeType {
 	description: INodeTypeDescription = {
@@ -52,12 +53,14 @@ export class XDirectMessages implements INodeType {
 					{ name: 'Conversation', value: 'conversation' },
 					{ name: 'Event', value: 'event' },
 					{ name: 'Message', value: 'message' },
+					{ name: 'User', value: 'user' },
 				],
 				default: 'message',
 			},
 			...message.description,
 			...conversation.description,
 			...event.description,
+			...user.description,
 		],
 	};
 

@@ -5,8 +5,12 @@ import {
 	authenticationProperty,
 	eventFieldProperties,
 	eventTypesProperty,
+	attachmentsFieldOption,
+	downloadAttachmentsOption,
+	ignoreOwnMessagesProperty,
 	optionsCollection,
 	scopeProperties,
+	sendersProperty,
 	timeoutOption,
 } from '../shared/properties';
 
@@ -15,23 +19,12 @@ export const DEFAULT_LAST_HOURS = 24;
 
 /** The trigger's own parameters: which events start the workflow and what the first poll emits. */
 const triggerFilterProperties: INodeProperties[] = [
-	{
-		displayName: 'Ignore My Own Messages',
-		name: 'ignoreOwnMessages',
-		type: 'boolean',
-		default: true,
-		description:
-			'Whether to skip messages sent by the authenticated account (so that a workflow that replies does not trigger itself). Join and leave events are not affected.',
-	},
-	{
-		displayName: 'Only From Senders',
-		name: 'senders',
-		type: 'string',
-		default: '',
-		placeholder: 'e.g. @XDevelopers, 2244994945',
-		description:
-			'User IDs or @usernames, separated by commas. When set, only events sent by these users start the workflow (leave events have no sender and are skipped). Empty means everyone.',
-	},
+	ignoreOwnMessagesProperty(
+		'Whether to skip messages sent by the authenticated account (so that a workflow that replies does not trigger itself). Join and leave events are not affected.',
+	),
+	sendersProperty(
+		'User IDs or @usernames, separated by commas. When set, only events sent by these users start the workflow (leave events have no sender and are skipped). Empty means everyone.',
+	),
 	{
 		displayName: 'On First Activation',
 		name: 'firstPoll',
@@ -83,5 +76,17 @@ export const triggerProperties: INodeProperties[] = [
 	...triggerFilterProperties,
 	...eventFieldProperties,
 	// The trigger never waits for a rate limit: it retries on the next poll.
-	optionsCollection([timeoutOption]),
+	optionsCollection([
+		timeoutOption,
+		{
+			displayName: 'Cost-Aware Page Sizes',
+			name: 'costAwarePages',
+			type: 'boolean',
+			default: true,
+			description:
+				'Whether each poll starts with a small page and asks for 100 only while pages are all new. X bills every DM event a response returns (once per UTC day), so an idle trigger then costs 2 billed reads a day instead of up to 100. The first page is 2 events on a quiet account and grows with the events recent polls found, so a busy trigger still needs one request a poll. Off: pages of 100.',
+		},
+		downloadAttachmentsOption,
+		attachmentsFieldOption,
+	]),
 ];

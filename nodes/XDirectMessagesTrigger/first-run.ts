@@ -19,8 +19,8 @@ import {
 	snowflakeTimeMs,
 } from './cursor';
 import { classifyFailure } from './failures';
-import type { EventFilter } from './filters';
-import { matchesFilter } from './filters';
+import type { EventFilter } from '../shared/filters';
+import { matchesFilter } from '../shared/filters';
 import type { PageRun } from './paging';
 import { fetchRun } from './paging';
 import type { Prepared } from './prepare';

@@ -33,6 +33,8 @@ export interface RunOptions {
 	/** Milliseconds this run may take (n8n's poll budget); the first page is always fetched. */
 	budgetMs?: number;
 	maxPages?: number;
+	/** Size of the first page (see PageQuery.firstPageSize); the default asks for 100. */
+	firstPageSize?: number;
 }
 
 export interface PageRun {
@@ -80,7 +82,7 @@ export async function fetchRun(api: XApi, options: RunOptions): Promise<PageRun>
 	const startedAt = Date.now();
 	let slowestPageMs = 0;
 	let token = options.startToken;
-	const pages = dmEventPages(api, { path: options.path, qs: options.qs, startToken: token });
+	const pages = dmEventPages(api, { path: options.path, qs: options.qs, startToken: token, firstPageSize: options.firstPageSize });
 	for (;;) {
 		const next = await settle(pages.next());
 		if (!next.ok) return failedRun(run, next.error, token);

@@ -1,12 +1,14 @@
 import type { INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { downloadEventAttachments } from '../shared/attachment-download';
 import { pollApi } from '../shared/connection';
 import { toNodeError } from '../shared/errors';
 import { shapeEvents } from '../shared/includes';
 import type { DmEvent, XIncludes } from '../shared/models';
+import { settle } from '../shared/settle';
 import { classifyFailure, rateLimitWaitFromError } from './failures';
-import { matchesFilter } from './filters';
+import { matchesFilter } from '../shared/filters';
 import { firstPoll } from './first-run';
 import { fetchRun } from './paging';
 import { prepare } from './prepare';
@@ -52,8 +54,25 @@ function runContext(ctx: IPollFunctions): RunContext {
 	return { api: pollApi(ctx), budgetMs: pollBudgetMs(ctx) };
 }
 
-function toItems(events: DmEvent[], includes: XIncludes, resolve: boolean): INodeExecutionData[] {
-	return shapeEvents(events, includes, resolve).map((json) => ({ json }));
+/**
+ * The emitted items; with "Download Attachments", each event's media in a binary field. A download X refuses for good
+ * (the media is gone, 403/404) leaves the event with `attachmentError`; any other failure is thrown before the state
+ * is saved, so the next poll emits the same events again, with their files.
+ */
+async function toItems(ctx: IPollFunctions, settings: TriggerSettings, events: DmEvent[], includes: XIncludes): Promise<INodeExecutionData[]> {
+	const shaped = shapeEvents(events, includes, settings.resolveIncludes);
+	const property = settings.downloadProperty;
+	if (property === undefined) return shaped.map((json) => ({ json }));
+	const api = pollApi(ctx);
+	const prepare = async (bytes: Buffer, fileName?: string, mimeType?: string) => await ctx.helpers.prepareBinaryData(bytes, fileName, mimeType);
+	const items: INodeExecutionData[] = [];
+	for (const [index, event] of events.entries()) {
+		const downloaded = await settle(downloadEventAttachments(api, prepare, event, includes, property));
+		if (!downloaded.ok && classifyFailure(downloaded.error) !== 'persistent') throw downloaded.error;
+		if (!downloaded.ok) items.push({ json: { ...shaped[index], attachmentError: toNodeError(ctx.getNode(), downloaded.error).message } });
+		else items.push(downloaded.value ? { json: shaped[index], binary: downloaded.value } : { json: shaped[index] });
+	}
+	return items;
 }
 
 /** Manual "Fetch Test Event": the most recent matching event; the cursor is neither read nor written. */
@@ -78,7 +97,7 @@ async function fetchTestEvent(
 			description: `Looked at the ${run.events.length} most recent events of the last 30 days. Send a Direct Message to the account (or relax the filters) and fetch again.`,
 		});
 	}
-	return [toItems([newest], run.includes, settings.resolveIncludes)];
+	return [await toItems(this, settings, [newest], run.includes)];
 }
 
 async function pollOnce(this: IPollFunctions, settings: TriggerSettings, saved: TriggerState, now: number): Promise<Outcome> {
@@ -116,8 +135,10 @@ export async function pollDirectMessages(this: IPollFunctions): Promise<INodeExe
 	}
 
 	let outcome: Outcome;
+	let items: INodeExecutionData[];
 	try {
 		outcome = await pollOnce.call(this, settings, saved, now);
+		items = outcome.events.length ? await toItems(this, settings, outcome.events, outcome.includes) : [];
 	} catch (error) {
 		const kind = classifyFailure(error);
 		const activated = saved.cursor !== undefined || saved.backfill !== undefined;
@@ -136,6 +157,6 @@ export async function pollDirectMessages(this: IPollFunctions): Promise<INodeExe
 			: 'Nothing was emitted yet; the backfill carries on from where this poll stopped.';
 		this.logger.warn(`X Direct Messages Trigger: ${toNodeError(this.getNode(), outcome.failure).message}. ${carriesOn}`);
 	}
-	if (!outcome.events.length) return null;
-	return [toItems(outcome.events, outcome.includes, settings.resolveIncludes)];
+	if (!items.length) return null;
+	return [items];
 }

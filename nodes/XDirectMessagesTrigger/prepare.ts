@@ -6,7 +6,7 @@ import { isRecord } from '../shared/models/json';
 import type { XApi } from '../shared/transport';
 import { getAuthenticatedUser, lookupUsernames } from '../shared/users';
 import type { UserReference } from '../shared/validation';
-import type { EventFilter } from './filters';
+import type { EventFilter } from '../shared/filters';
 import type { TriggerSettings } from './settings';
 import type { TriggerState } from './state';
 

@@ -19,9 +19,10 @@ import {
 	stopBound,
 } from './cursor';
 import { classifyFailure } from './failures';
-import { matchesFilter } from './filters';
+import { matchesFilter } from '../shared/filters';
 import type { PageRun, RunOptions } from './paging';
 import { fetchRun } from './paging';
+import { costAwareFirstPage, nextActivity } from './page-size';
 import type { Prepared } from './prepare';
 import type { TriggerSettings } from './settings';
 import type { TriggerState } from './state';
@@ -124,7 +125,9 @@ export async function pollNewEvents(
 			target ??= lateCheckDue(cursor, serverTimeMs ?? newestTimeMs(page)) ? floorBound(cursor) : bound;
 			return reachesBound(target, idsOf(page));
 		};
-		return { path: listing.path, qs: settings.query, isLastPage, budgetMs };
+		const resuming = nextStop(from, listing.key) !== undefined;
+		const firstPageSize = settings.costAwarePages ? costAwareFirstPage(cursor, resuming, Date.now(), state.activity) : undefined;
+		return { path: listing.path, qs: settings.query, isLastPage, budgetMs, firstPageSize };
 	});
 	const fetched = idsOf(run.events);
 	const listEnd = run.end === 'listEnd';
@@ -140,7 +143,7 @@ export async function pollNewEvents(
 	const checkedAt = check.covered ? check.serverTimeMs : undefined;
 	const rest = passed.length < unseen.length ? partlyPassed(backlog, listing.key) : completeRun(backlog, listing.key, stop, checkedAt);
 	return {
-		state: { ...state, cursor: next, backlog: rest, resetAt: run.pauseUntil },
+		state: { ...state, cursor: next, backlog: rest, resetAt: run.pauseUntil, activity: nextActivity(state.activity, unseen.length) },
 		events: passed.filter((event) => matchesFilter(event, filter)),
 		includes: run.includes,
 	};

@@ -5,6 +5,8 @@ import { buildEventQuery, EVENT_TYPES, readEventFieldChoices } from '../shared/e
 import { parseConversationLocator, parseUserLocator } from '../shared/locators';
 import type { UserReference } from '../shared/validation';
 import { parseChoices, parseUserList } from '../shared/lists';
+import { readBinaryProperty, refuseOAuth1Download } from '../shared/properties';
+import { withDownloadQuery } from '../shared/attachment-download';
 import { DEFAULT_LAST_EVENTS, DEFAULT_LAST_HOURS } from './description';
 
 // Poll parameters are not per item; validators still want an index for their messages.
@@ -30,6 +32,10 @@ export interface TriggerSettings {
 	firstPoll: FirstPollMode;
 	lastEventsCount: number;
 	lastHours: number;
+	/** Start each poll with a page of 1-2 events (what X bills), growing to 100 only while pages are all new. */
+	costAwarePages: boolean;
+	/** Binary field for downloaded attachments; undefined = no downloads. */
+	downloadProperty?: string;
 }
 
 function positiveInteger(ctx: IPollFunctions, value: unknown, parameter: string, max?: number): number {
@@ -41,6 +47,14 @@ function positiveInteger(ctx: IPollFunctions, value: unknown, parameter: string,
 		);
 	}
 	return number;
+}
+
+/** The "Download Attachments" option: the binary field, or undefined when off; OAuth1 is refused before any request. */
+function readDownloadProperty(ctx: IPollFunctions): string | undefined {
+	if (ctx.getNodeParameter('options.downloadAttachments', false) !== true) return undefined;
+	const property = readBinaryProperty(ctx.getNode(), ctx.getNodeParameter('options.attachmentsField', 'data'), 'Put Attachments in Field');
+	refuseOAuth1Download(ctx.getNode(), ctx.getNodeParameter('authentication', 'oAuth2'));
+	return property;
 }
 
 type Scope = TriggerSettings['scope'];
@@ -81,13 +95,16 @@ export function readSettings(ctx: IPollFunctions): TriggerSettings {
 		dmEventFields: [...new Set([...REQUIRED_EVENT_FIELDS, ...fieldChoices.dmEventFields])],
 	});
 
+	const downloadProperty = readDownloadProperty(ctx);
 	return {
 		...settings,
 		eventTypes,
 		ignoreOwnMessages: ctx.getNodeParameter('ignoreOwnMessages', true) !== false,
 		senders: parseUserList(ctx, ctx.getNodeParameter('senders', ''), 'Only From Senders', NO_ITEM),
-		query,
+		query: downloadProperty === undefined ? query : withDownloadQuery(query),
 		resolveIncludes: ctx.getNodeParameter('resolveIncludes', true) !== false,
+		costAwarePages: ctx.getNodeParameter('options.costAwarePages', true) !== false,
+		downloadProperty,
 		firstPoll,
 		lastEventsCount:
 			firstPoll === 'lastEvents'

@@ -5,6 +5,7 @@ import type { DmBacklog, DmCursor } from './cursor';
 import { isEventId, parseBacklog, parseCursor } from './cursor';
 import type { PendingBackfill } from './first-run';
 import { parsePendingBackfill } from './first-run';
+import { MAX_ACTIVITY } from './page-size';
 
 /** Bumped when the stored shape changes incompatibly; another version reads as a first run. */
 export const STATE_VERSION = 1;
@@ -30,6 +31,8 @@ export interface TriggerState {
 	usernames?: Record<string, string>;
 	/** Fingerprint of the settings that decide which events trigger; the cursor and backlog belong to them. */
 	watch?: string;
+	/** Unseen events the recent polls found (page-size.ts), 1..MAX_ACTIVITY; absent while the account is quiet. */
+	activity?: number;
 }
 
 const FINGERPRINT = /^[0-9a-f]{16}$/;
@@ -63,6 +66,8 @@ export function loadState(staticData: IDataObject): TriggerState {
 	const usernames = parseUsernames(staticData.usernames);
 	if (usernames) state.usernames = usernames;
 	if (typeof staticData.watch === 'string' && FINGERPRINT.test(staticData.watch)) state.watch = staticData.watch;
+	const { activity } = staticData;
+	if (typeof activity === 'number' && Number.isSafeInteger(activity) && activity > 0) state.activity = Math.min(activity, MAX_ACTIVITY);
 	return state;
 }
 
@@ -82,6 +87,7 @@ export function saveState(staticData: IDataObject, state: TriggerState): void {
 	if (state.me) next.me = { ...state.me };
 	if (state.usernames) next.usernames = { ...state.usernames };
 	if (state.watch !== undefined) next.watch = state.watch;
+	if (state.activity !== undefined && state.activity > 0) next.activity = state.activity;
 	for (const key of Object.keys(staticData)) if (!(key in next)) delete staticData[key];
 	Object.assign(staticData, next);
 }

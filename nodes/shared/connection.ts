@@ -95,11 +95,21 @@ export function executeApi(ctx: IExecuteFunctions, itemIndex: number): XApi {
 	return createXApi({ context: ctx, credentialType: credentialTypeFor(read('authentication', 'oAuth2')), itemIndex }, limits);
 }
 
-/** The trigger never waits for a rate limit: a poll that meets one stops, and later polls skip until the reset. */
+/** What the triggers' limits are read from: a poll, a webhook method or a webhook request. */
+interface TriggerParameters {
+	getNode(): INode;
+	getNodeParameter(name: string, fallback?: unknown): unknown;
+}
+
+/** The triggers never wait for a rate limit: a poll that meets one stops (later polls skip until the reset), a webhook method fails. */
+export function triggerLimits(ctx: TriggerParameters): RequestLimits {
+	const read = safely((name, fallback) => ctx.getNodeParameter(name, fallback));
+	return { maxRateLimitWaitMs: 0, timeoutMs: timeoutMs(ctx.getNode(), read) };
+}
+
 export function pollApi(ctx: IPollFunctions): XApi {
 	const read = safely((name, fallback) => ctx.getNodeParameter(name, fallback));
-	const limits: RequestLimits = { maxRateLimitWaitMs: 0, timeoutMs: timeoutMs(ctx.getNode(), read) };
-	return createXApi({ context: ctx, credentialType: credentialTypeFor(read('authentication', 'oAuth2')) }, limits);
+	return createXApi({ context: ctx, credentialType: credentialTypeFor(read('authentication', 'oAuth2')) }, triggerLimits(ctx));
 }
 
 /** List search in the editor: nobody watches a list for minutes, so it fails fast instead of waiting. */

@@ -5,8 +5,10 @@ import { toNodeError } from '../../shared/errors';
 import * as conversation from './conversation';
 import * as event from './event';
 import * as message from './message';
+import type { OperationResult } from './types';
+import * as user from './user';
 
-type OperationExecute = (this: IExecuteFunctions, itemIndex: number) => Promise<IDataObject[]>;
+type OperationExecute = (this: IExecuteFunctions, itemIndex: number) => Promise<OperationResult>;
 
 const operations: Record<string, Record<string, OperationExecute>> = {
 	message: {
@@ -20,6 +22,11 @@ const operations: Record<string, Record<string, OperationExecute>> = {
 		getMany: event.getMany.execute,
 		get: event.get.execute,
 		delete: event.delete.execute,
+		downloadAttachment: event.downloadAttachment.execute,
+	},
+	user: {
+		blockDms: user.blockDms.execute,
+		unblockDms: user.unblockDms.execute,
 	},
 };
 
@@ -48,7 +55,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				});
 			}
 			const results = await execute.call(this, itemIndex);
-			for (const json of results) returnData.push({ json, pairedItem: { item: itemIndex } });
+			const outputs = Array.isArray(results) ? results.map((json) => ({ json })) : results.items;
+			for (const output of outputs) returnData.push({ ...output, pairedItem: { item: itemIndex } });
 		} catch (error) {
 			const nodeError = toNodeError(this.getNode(), error, itemIndex);
 			if (this.continueOnFail()) {

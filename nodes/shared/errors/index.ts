@@ -10,7 +10,7 @@ export { networkFailureText, present } from './messages';
 function fromFailure(node: INode, failure: XApiFailure, itemIndex: number | undefined): NodeApiError | NodeOperationError {
 	const { message, description, httpCode, errorResponse, context } = present(failure);
 	// No request was made: a setting to fix, not an answer of X.
-	if (failure.kind === 'invalid-base-url') return new NodeOperationError(node, message, { itemIndex, description });
+	if (failure.kind === 'invalid-base-url' || failure.kind === 'app-keys-missing') return new NodeOperationError(node, message, { itemIndex, description });
 	const error = new NodeApiError(node, errorResponse, { message, description, httpCode, itemIndex });
 	if (context) Object.assign(error.context, context);
 	return error;

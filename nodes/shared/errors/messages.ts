@@ -202,6 +202,28 @@ function unknownOutcome(failure: Of<'unknown-outcome'>): Presentation {
 	};
 }
 
+const KEY_FIELD_NAMES = { apiKey: 'API Key', apiKeySecret: 'API Key Secret' } as const;
+const WHERE_KEYS_ARE =
+	'X developer portal → your app → Keys and tokens → "Consumer Keys" (API Key and Secret), of the same app as the credential\'s OAuth 2.0 Client ID';
+
+/** The instant trigger's app-only token: keys missing from the credential, or refused by X. */
+function appKeysPresentation(failure: Of<'app-keys-missing' | 'app-keys-refused'>): Presentation {
+	if (failure.kind === 'app-keys-missing') {
+		const fields = failure.missing.map((field) => `"${KEY_FIELD_NAMES[field]}"`).join(' and ');
+		return {
+			message: `The X credential has no ${fields}: the instant trigger needs the app's API Key and API Key Secret`,
+			description: `Fill in ${fields} in the credential (X DM OAuth2 API). You find them in the ${WHERE_KEYS_ARE}. Nothing was sent to X.`,
+			errorResponse: {},
+		};
+	}
+	return {
+		message: `X did not accept the credential's API Key and API Key Secret (${failure.status})`,
+		description: `Copy both again from the ${WHERE_KEYS_ARE}. If you regenerated them, the old ones no longer work.`,
+		httpCode: String(failure.status),
+		errorResponse: failure.body,
+	};
+}
+
 /** The user-facing words and data of a transport failure (the same texts the nodes have always shown). */
 export function present(error: XApiFailure): Presentation {
 	const { failure } = error;
@@ -246,6 +268,9 @@ export function present(error: XApiFailure): Presentation {
 			};
 		case 'forbidden':
 			return { ...forbiddenWords(failure, request), httpCode: String(failure.status), errorResponse: failure.body };
+		case 'app-keys-missing':
+		case 'app-keys-refused':
+			return appKeysPresentation(failure);
 		default: {
 			// A lookup that found nothing arrives as 200 with errors[]: report it as the 404 it means.
 			const httpCode = failure.status < 300 && failure.kind === 'not-found' ? '404' : String(failure.status);

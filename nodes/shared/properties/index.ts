@@ -3,3 +3,5 @@ export * from './connection';
 export * from './events';
 export * from './message';
 export * from './pickers';
+export * from './download';
+export * from './filters';

@@ -86,6 +86,13 @@ export const participantPicker = userPicker({
 	description: 'The other user of the one-to-one conversation',
 });
 
+/** The user whose DMs are blocked or unblocked. */
+export const blockTargetPicker = userPicker({
+	name: 'user',
+	displayName: 'User',
+	description: 'The user to block or unblock Direct Messages from',
+});
+
 /** A conversation picker: from recent conversations, by ID or by x.com/messages URL (parseConversationLocator). */
 export const conversationPicker = picker(
 	{ name: 'conversation', displayName: 'Conversation', description: 'The one-to-one or group conversation' },

@@ -19,6 +19,9 @@ export type ForbiddenReason =
 /** Why an API Base URL is refused: not an http(s) URL (also when absent), or plain http to a host that is not this machine. */
 export type BaseUrlProblem = 'not-url' | 'insecure';
 
+/** The credential fields of an X app's keys (the instant trigger's app-only token needs both). */
+export type AppKeyField = 'apiKey' | 'apiKeySecret';
+
 /** An answer X gave: its status and its body without anything credential-like. */
 interface Answer {
 	status: number;
@@ -66,7 +69,11 @@ export type XFailure =
 	/** Any other status (409, 413, a 200 with only errors of an unknown type, ...). */
 	| (Answer & { kind: 'unexpected'; title: string; detail: string })
 	/** The credential's API Base URL is not an http(s) URL, or plain http to another machine: nothing was sent. */
-	| { kind: 'invalid-base-url'; baseUrl: string; reason?: BaseUrlProblem };
+	| { kind: 'invalid-base-url'; baseUrl: string; reason?: BaseUrlProblem }
+	/** The credential lacks the app's API Key or API Key Secret: no request was made. */
+	| { kind: 'app-keys-missing'; missing: AppKeyField[] }
+	/** X did not give an app-only token for the credential's API Key and Secret. */
+	| (Answer & { kind: 'app-keys-refused' });
 
 export type XFailureKind = XFailure['kind'];
 

@@ -2,9 +2,11 @@
 // It knows nothing of the nodes' parameters: callers pass the connection (context + credential type) and a policy.
 export type { XApi } from './client';
 export { createXApi } from './client';
+export type { AppKeys } from './app-token';
+export { appKeysOf, appOnlyConnection, appToken } from './app-token';
 export { DEFAULT_BASE_URL } from './credentials';
 export { requiredScopes } from './classify';
-export type { BaseUrlProblem, ForbiddenReason, RequestLine, XFailure, XFailureKind } from './failure';
+export type { AppKeyField, BaseUrlProblem, ForbiddenReason, RequestLine, XFailure, XFailureKind } from './failure';
 export { isXApiFailure, XApiFailure } from './failure';
 export type { NetworkFailureKind } from './network';
 export { classifyNetworkError } from './network';

@@ -35,6 +35,11 @@ export interface PageQuery {
 	startToken?: string;
 	/** Stop once this many new events were yielded; the last request asks only for what is missing. */
 	limit?: number;
+	/**
+	 * Size of the first page (1..100); the pages after it ask for 100. X bills every event a page returns, so a poll
+	 * that expects few new events starts small and grows only when the first page did not reach what it looks for.
+	 */
+	firstPageSize?: number;
 }
 
 /**
@@ -45,8 +50,10 @@ export async function* dmEventPages(api: XApi, query: PageQuery): AsyncGenerator
 	const seen = new Set<string>();
 	let collected = 0;
 	let token = query.startToken;
+	let pageSize = Math.max(1, Math.min(MAX_PAGE_SIZE, Math.floor(query.firstPageSize ?? MAX_PAGE_SIZE)));
 	for (;;) {
-		const size = query.limit === undefined ? MAX_PAGE_SIZE : Math.min(MAX_PAGE_SIZE, query.limit - collected);
+		const size = query.limit === undefined ? pageSize : Math.min(pageSize, query.limit - collected);
+		pageSize = MAX_PAGE_SIZE;
 		const qs: IDataObject = { ...query.qs, max_results: size };
 		if (token) qs.pagination_token = token;
 		const startedAt = Date.now();

@@ -40,7 +40,7 @@ function decide(
 		grantedScopes: credentials.grantedScopes,
 		maxRateLimitWaitMs: policy.maxRateLimitWaitMs,
 	});
-	return decideAfterFailure(failure, policy, budget, connection.credentialType === OAUTH2_CREDENTIAL_TYPE);
+	return decideAfterFailure(failure, policy, budget, connection.credentialType === OAUTH2_CREDENTIAL_TYPE && connection.appToken === undefined);
 }
 
 /**

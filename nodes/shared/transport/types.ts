@@ -10,6 +10,8 @@ export interface XApiContext {
 	helpers: {
 		httpRequestWithAuthentication(credentialsType: string, requestOptions: IHttpRequestOptions): Promise<unknown>;
 		refreshOAuth2Token(credentialsType: string): Promise<unknown>;
+		/** n8n's plain request helper: only for the app-only bearer token of the instant trigger (see app-token.ts). */
+		httpRequest?(requestOptions: IHttpRequestOptions): Promise<unknown>;
 	};
 }
 
@@ -23,6 +25,11 @@ export interface XApiConnection {
 	credentialType: XCredentialType;
 	/** Item the credential is read for (n8n resolves expressions in credentials per item). */
 	itemIndex?: number;
+	/**
+	 * An app-only bearer token (from the credential's API Key and Secret): requests carry it instead of the user's
+	 * token, and a 401 is never answered with an OAuth2 refresh. The credential still gives the base URL and secrets.
+	 */
+	appToken?: string;
 }
 
 export interface XApiRequest {
@@ -33,10 +40,14 @@ export interface XApiRequest {
 	qs?: IDataObject;
 	/** JSON body. */
 	body?: IDataObject;
+	/** The answer is raw bytes (a media download): a success keeps them in `bytes`, a failure's JSON is parsed. */
+	binary?: boolean;
 }
 
 export interface XApiResponse {
 	body: IDataObject;
+	/** The raw bytes of a successful binary request. */
+	bytes?: Buffer;
 	headers: IDataObject;
 	statusCode: number;
 }

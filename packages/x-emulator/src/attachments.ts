@@ -1,5 +1,6 @@
 // Bridges DM sends to the media store: permission checks live in media.ts, the event keeps a snapshot.
 import { callerId, type ApiContext } from './context';
+import { mediaFileName } from './dm-media-files';
 import * as media from './media';
 import type { MediaRecord, MediaSnapshot } from './state';
 import type { XMediaType } from './x-types';
@@ -23,9 +24,11 @@ export function mediaTypeOf(stored: Pick<MediaRecord, 'category' | 'mime'>): XMe
 
 const SNAPSHOT_FIELDS = ['width', 'height', 'duration_ms', 'alt_text'] as const;
 
-export function snapshotOf(stored: MediaRecord): MediaSnapshot {
+export function snapshotOf(stored: MediaRecord, resourceStyle: 'fileName' | 'mediaId' = 'fileName'): MediaSnapshot {
 	const snapshot: MediaSnapshot = { media_key: stored.media_key, type: mediaTypeOf(stored) };
 	for (const field of SNAPSHOT_FIELDS) if (stored[field] !== undefined) Object.assign(snapshot, { [field]: stored[field] });
+	if (stored.mime) snapshot.mime = stored.mime;
+	snapshot.resource_id = mediaFileName(stored.id, snapshot, resourceStyle);
 	return snapshot;
 }
 
@@ -40,7 +43,7 @@ export function resolveAttachments(ctx: ApiContext, attachments: ReadonlyArray<{
 	const { state, clock } = ctx.emulator;
 	return attachments.map(({ media_id: mediaId }) => {
 		const stored = media.checkAttachable(state, clock, { mediaId, userId: callerId(ctx) });
-		return { mediaId, snapshot: snapshotOf(stored) };
+		return { mediaId, snapshot: snapshotOf(stored, ctx.emulator.options.dmMediaResourceId) };
 	});
 }
 

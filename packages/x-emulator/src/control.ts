@@ -81,6 +81,14 @@ const COMMANDS: Readonly<Record<string, Command>> = {
 	registerOAuth1App: (emu, args) => emu.registerOAuth1App(args as unknown as OAuth1AppInput),
 	issueOAuth1Token: (emu, args) => emu.issueOAuth1Token(args as unknown as IssueOAuth1TokenInput),
 	revokeUserTokens: (emu, args) => (emu.revokeUserTokens(str(args.userId)), { revoked: true }),
+	markReadAs: (emu, args) => ({ event_uuids: emu.markReadAs(str(args.userId), str(args.eventId)) }),
+	typingAs: (emu, args) => ({ event_uuids: emu.typingAs(str(args.userId), { to: optionalStr(args.to), conversationId: optionalStr(args.conversationId) }) }),
+	webhooks: (emu) => emu.webhooks(),
+	subscriptions: (emu) => emu.subscriptions(),
+	deliveries: (emu, args) => emu.deliveries({ webhookId: optionalStr(args.webhookId) }),
+	recheckWebhooks: (emu) => emu.recheckWebhooks(),
+	invalidateWebhook: (emu, args) => emu.invalidateWebhook(str(args.id ?? args.webhookId)),
+	replayJobs: (emu) => emu.replayJobs(),
 };
 
 // Arguments that change state: a GET (which any page can trigger with an <img>) may not carry them.
@@ -100,6 +108,10 @@ const READ_ONLY: ReadonlySet<string> = new Set([
 	'billing',
 	'violations',
 	'demo',
+	'webhooks',
+	'subscriptions',
+	'deliveries',
+	'replayJobs',
 ]);
 
 // Sets and Maps become arrays/objects so users and other records serialize.

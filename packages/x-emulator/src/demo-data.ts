@@ -20,13 +20,17 @@ export const DEMO_USERS: Readonly<Record<DemoUserKey, UserInput & { id: string }
 	erin: { id: '2244994945', username: 'erin_support', name: 'Erin Support', verified: true, following: ['944480690'] },
 };
 
-export const DEMO_OAUTH2_CLIENT: Readonly<Required<Pick<OAuth2ClientInput, 'clientId' | 'clientSecret' | 'redirectUris' | 'confidential'>>> = {
+/** The demo X app: its OAuth 2.0 client and its API Key (OAuth 1.0a consumer) belong to it. */
+export const DEMO_APP_ID = 'demo-app';
+export const DEMO_OAUTH2_CLIENT: Readonly<Required<Pick<OAuth2ClientInput, 'clientId' | 'clientSecret' | 'redirectUris' | 'confidential' | 'appId'>>> = {
+	appId: DEMO_APP_ID,
 	clientId: 'demo-client-id',
 	clientSecret: 'demo-client-secret',
 	redirectUris: ['http://localhost:5678/rest/oauth2-credential/callback'],
 	confidential: true,
 };
-export const DEMO_OAUTH1_APP: Readonly<Required<Pick<OAuth1AppInput, 'consumerKey' | 'consumerSecret' | 'permission'>>> = {
+export const DEMO_OAUTH1_APP: Readonly<Required<Pick<OAuth1AppInput, 'consumerKey' | 'consumerSecret' | 'permission' | 'appId'>>> = {
+	appId: DEMO_APP_ID,
 	consumerKey: 'demo-consumer-key',
 	consumerSecret: 'demo-consumer-secret',
 	permission: 'read-write-dm',

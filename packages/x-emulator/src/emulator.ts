@@ -9,6 +9,16 @@ import { handleControl } from './control';
 import type { DemoInfo } from './demo-data';
 import { refreshProcessing } from './media';
 import type { EmulatorOptions, EmulatorSettings } from './options';
+import {
+	deliveryView,
+	replayJobView,
+	subscriptionView,
+	webhookView,
+	type DeliveryView,
+	type ReplayJobView,
+	type SubscriptionView,
+	type WebhookView,
+} from './push/records';
 import type { RateLimitProfile, UsageCap } from './rate-limits';
 import { Runtime } from './runtime';
 import { createServer } from './server';
@@ -140,10 +150,13 @@ export class Emulator {
 		const address = server.address();
 		if (!address || typeof address === 'string') throw new Error('the emulator is not listening on a TCP port');
 		runtime.port = address.port;
+		runtime.push.start();
 		return this;
 	}
 
+	/** Stops the server and every push timer (CRC re-checks, deliveries, retries, replays); records stay readable. */
 	async close(): Promise<void> {
+		this.runtime.push.stop();
 		if (!this.server) return;
 		const server = this.server;
 		this.server = undefined;
@@ -173,6 +186,11 @@ export class Emulator {
 		store.block(this.runtime.state, String(userId), String(blockedId));
 	}
 
+	/** Ground truth: the ids `userId` has DM-blocked, as strings in ascending order. */
+	dmBlocks(userId: string): string[] {
+		return [...(this.runtime.state.blocks.get(String(userId)) ?? [])].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
+	}
+
 	unblock(userId: string, blockedId: string): void {
 		store.unblock(this.runtime.state, String(userId), String(blockedId));
 	}
@@ -184,7 +202,7 @@ export class Emulator {
 			if ('media_key' in attachment) return { type: 'photo', ...attachment };
 			const stored = this.runtime.state.media.get(String(attachment.media_id));
 			if (!stored) throw new store.EmulatorError(`unknown media ${attachment.media_id}`);
-			return snapshotOf(stored);
+			return snapshotOf(stored, this.runtime.options.dmMediaResourceId);
 		});
 	}
 
@@ -322,7 +340,54 @@ export class Emulator {
 		return this.runtime.billing.view();
 	}
 
-	/** Fresh state (re-seeded when seed is 'demo'), no faults, empty logs, new rate-limit windows. Options and clock stay. */
+	// ---- push delivery (X Activity API webhooks; README "Push delivery") ----
+
+	/** `userId` reads `eventId` (a DM someone else sent): dm.read deliveries for its sender. Returns their event_uuids. */
+	markReadAs(userId: string, eventId: string): string[] {
+		return this.runtime.push.markRead(String(userId), String(eventId));
+	}
+
+	/** `userId` types to `to` or in `conversationId`: dm.indicate_typing deliveries for the others. Returns their event_uuids. */
+	typingAs(userId: string, { to, conversationId }: { to?: string; conversationId?: string } = {}): string[] {
+		return this.runtime.push.typing(String(userId), { to: to === undefined ? undefined : String(to), conversationId: conversationId === undefined ? undefined : String(conversationId) });
+	}
+
+	/** Every registered webhook, of every app. */
+	webhooks(): WebhookView[] {
+		return [...this.runtime.push.webhooks.values()].map(webhookView);
+	}
+
+	/** Every Activity subscription, of every app. */
+	subscriptions(): SubscriptionView[] {
+		return [...this.runtime.push.subscriptions.values()].map(subscriptionView);
+	}
+
+	/** The recorded deliveries (last 24 h, at most 50,000 per app), oldest first; optionally of one webhook. */
+	deliveries({ webhookId }: { webhookId?: string } = {}): DeliveryView[] {
+		return this.runtime.push.allDeliveries(webhookId === undefined ? undefined : String(webhookId)).map(deliveryView);
+	}
+
+	/** Runs the CRC against every webhook now (as X's periodic check does); resolves with the webhooks afterwards. */
+	async recheckWebhooks(): Promise<WebhookView[]> {
+		await this.runtime.push.recheckAll();
+		return this.webhooks();
+	}
+
+	/** X marks the webhook invalid (it gets no deliveries until a PUT passes the CRC). */
+	invalidateWebhook(webhookId: string): WebhookView {
+		const webhook = this.runtime.push.webhooks.get(String(webhookId));
+		if (!webhook) throw new store.EmulatorError(`unknown webhook ${webhookId}`);
+		webhook.valid = false;
+		return webhookView(webhook);
+	}
+
+	/** The replay jobs (the last 100). */
+	replayJobs(): ReplayJobView[] {
+		return this.runtime.push.replayJobs.map(replayJobView);
+	}
+
+	/** Fresh state (re-seeded when seed is 'demo'), no faults, empty logs, new rate-limit windows, no webhooks,
+	 * subscriptions, deliveries or push timers. Options and clock stay. */
 	reset(): void {
 		this.runtime.reset();
 	}

@@ -7,6 +7,8 @@ export type { Clock } from './clock';
 export type { DemoInfo } from './demo-data';
 export type { GroupLimits, RateLimitProfile, RateLimitProfileName, UsageCap } from './rate-limits';
 export type { OAuth1App, OAuth2Client } from './state';
+export type { DeliveryView, ReplayJobState, ReplayJobView, SubscriptionFilter, SubscriptionView, WebhookView } from './push/records';
+export type { EventUuidStyle } from './push/payloads';
 export type {
 	AttachmentInput,
 	ConversationView,

@@ -1,5 +1,5 @@
-// Builds the openapi-backend instance for the vendored spec, once per module registry (once per process under
-// plain Node, once per test file under Jest).
+// Builds the openapi-backend instances for the vendored specs, once per module registry (once per process under
+// plain Node, once per test file under Jest): the DM document and the Activity/Webhooks document (push delivery).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import addFormats from 'ajv-formats';
@@ -11,6 +11,8 @@ export type Operation = BackendOperation<OpenAPIV3.Document>;
 
 /** The vendored subset of X's OpenAPI document (see PROVENANCE.md). */
 export const SPEC_PATH = path.join(__dirname, '..', 'x-api-v2-dm.openapi.json');
+/** The vendored 2.167 subset for /2/webhooks*, /2/activity/* and /2/account_activity/* (see PROVENANCE.md). */
+export const ACTIVITY_SPEC_PATH = path.join(__dirname, '..', 'x-api-v2-activity.openapi.json');
 
 // Ajv as openapi-backend bundles it (the root node_modules may hold another major version).
 type Ajv = ReturnType<OpenAPIValidator['getAjv']>;
@@ -28,10 +30,15 @@ export interface ProblemValidators {
 export interface Api {
 	backend: OpenAPIBackend<OpenAPIV3.Document>;
 	problemValidators: ProblemValidators;
+	/**
+	 * Problem types this document does not list but X answers on every endpoint (about:blank, unsupported-authentication,
+	 * conflict, usage-capped, ...): checked against another document's definitions (PROVENANCE.md, known defects).
+	 */
+	fallbackProblemValidators?: ProblemValidators;
 }
 
-function readSpec(): OpenAPIV3.Document {
-	return JSON.parse(fs.readFileSync(SPEC_PATH, 'utf8')) as OpenAPIV3.Document;
+function readSpec(specPath = SPEC_PATH): OpenAPIV3.Document {
+	return JSON.parse(fs.readFileSync(specPath, 'utf8')) as OpenAPIV3.Document;
 }
 
 let cachedSpec: OpenAPIV3.Document | undefined;
@@ -79,13 +86,32 @@ function compileProblemValidators(backend: OpenAPIBackend<OpenAPIV3.Document>): 
 	return { byTypeSuffix, problem: compile(schemaNamed(definition, 'Problem')), error: compile(schemaNamed(definition, 'Error')) };
 }
 
-let apiPromise: Promise<Api> | undefined;
+const apiPromises = new Map<string, Promise<Api>>();
 
-export function loadApi(): Promise<Api> {
-	apiPromise ??= (async () => {
-		const backend = new OpenAPIBackend<OpenAPIV3.Document>({ definition: readSpec(), quick: true, customizeAjv, ajvOpts: { allErrors: true } });
-		await backend.init();
-		return { backend, problemValidators: compileProblemValidators(backend) };
-	})();
-	return apiPromise;
+async function buildApi(specPath: string): Promise<Api> {
+	const backend = new OpenAPIBackend<OpenAPIV3.Document>({ definition: readSpec(specPath), quick: true, customizeAjv, ajvOpts: { allErrors: true } });
+	await backend.init();
+	return { backend, problemValidators: compileProblemValidators(backend) };
+}
+
+/** The DM document (default) or another vendored document, loaded once. */
+export function loadApi(specPath: string = SPEC_PATH): Promise<Api> {
+	let promise = apiPromises.get(specPath);
+	if (!promise) {
+		promise = buildApi(specPath);
+		apiPromises.set(specPath, promise);
+	}
+	return promise;
+}
+
+/** The Activity/Webhooks document; problem types it lacks are checked against the DM document's definitions. */
+export async function loadActivityApi(): Promise<Api> {
+	const [dm, activity] = await Promise.all([loadApi(SPEC_PATH), loadApi(ACTIVITY_SPEC_PATH)]);
+	activity.fallbackProblemValidators ??= dm.problemValidators;
+	return activity;
+}
+
+/** Paths served under the Activity/Webhooks document. */
+export function isActivityPath(requestPath: string): boolean {
+	return /^\/2\/(webhooks|activity|account_activity)(\/|$)/.test(requestPath);
 }

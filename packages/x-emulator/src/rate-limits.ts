@@ -28,6 +28,17 @@ export const GROUP_BY_OPERATION: Readonly<Record<string, string>> = {
 	initializeMediaUpload: 'mediaInitialize',
 	appendMediaUpload: 'mediaAppend',
 	finalizeMediaUpload: 'mediaFinalize',
+	createWebhooks: 'webhooksCreate',
+	getWebhooks: 'webhooksList',
+	validateWebhooks: 'webhooksValidate',
+	deleteWebhooks: 'webhooksDelete',
+	createWebhookReplayJob: 'webhooksReplay',
+	createActivitySubscription: 'activitySubscriptionsCreate',
+	getActivitySubscriptions: 'activitySubscriptionsList',
+	updateActivitySubscription: 'activitySubscriptionsUpdate',
+	deleteActivitySubscription: 'activitySubscriptionsDelete',
+	// Not in X's table: shares the single delete's bucket (guess).
+	deleteActivitySubscriptionsByIds: 'activitySubscriptionsDelete',
 };
 
 /** Limits of one group: user15/user24 per user, app15/app24 per app. `dayHeaders` adds the 24-hour headers. */
@@ -47,6 +58,9 @@ type ProfileGroups = Readonly<Record<string, GroupLimits>>;
 
 const USERS_LOOKUP: GroupLimits = { user15: 900, app15: 300 };
 const MEDIA_CHUNKED: GroupLimits = { user15: 1875, app24: 180000 };
+// "Activity & Webhooks" table (x-activity-api.md §12): per app, whoever calls.
+const WEBHOOKS: GroupLimits = { app15: 450 };
+const SUBSCRIPTIONS: GroupLimits = { app15: 500 };
 const CURRENT: ProfileGroups = {
 	dmPost: { user15: 15, user24: 1440, app24: 1440, dayHeaders: true },
 	dmList: { user15: 15 },
@@ -64,6 +78,15 @@ const CURRENT: ProfileGroups = {
 	mediaInitialize: MEDIA_CHUNKED,
 	mediaAppend: MEDIA_CHUNKED,
 	mediaFinalize: MEDIA_CHUNKED,
+	webhooksCreate: WEBHOOKS,
+	webhooksList: WEBHOOKS,
+	webhooksValidate: WEBHOOKS,
+	webhooksDelete: WEBHOOKS,
+	webhooksReplay: { app15: 100 },
+	activitySubscriptionsCreate: SUBSCRIPTIONS,
+	activitySubscriptionsList: SUBSCRIPTIONS,
+	activitySubscriptionsUpdate: SUBSCRIPTIONS,
+	activitySubscriptionsDelete: SUBSCRIPTIONS,
 	default: USERS_LOOKUP,
 };
 // 2022 launch docs; endpoints they did not cover keep the current numbers.

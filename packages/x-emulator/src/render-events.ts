@@ -1,5 +1,6 @@
 // DM events and their `includes` as the list/lookup endpoints return them (x-dm-api.md §2.4-2.11).
 import { listParam, type Query } from './context';
+import { contentTypeOf } from './dm-media-files';
 import { idToMs } from './ids';
 import { renderUser } from './render-users';
 import type { LinkedPost, MediaSnapshot, State, StoredEvent } from './state';
@@ -38,14 +39,17 @@ const MEDIA_DEFAULT_FIELDS = ['media_key', 'type'];
 
 export function renderMedia(snapshot: MediaSnapshot, requestedFields: readonly string[], eventId: string): XMedia {
 	const mediaId = snapshot.media_key.split('_')[1];
-	const fileUrl = `https://ton.twitter.com/1.1/ton/data/dm/${eventId}/${mediaId}/${mediaId}`;
+	const resourceId = snapshot.resource_id ?? `${mediaId}.${snapshot.type === 'photo' ? 'jpg' : 'mp4'}`;
+	const fileUrl = `https://ton.twitter.com/1.1/ton/data/dm/${eventId}/${mediaId}/${resourceId}`;
+	const stemUrl = fileUrl.replace(/\.[A-Za-z0-9]+$/, '');
 	const derived: Partial<XMedia> = {
-		url: snapshot.type === 'photo' ? `${fileUrl}.jpg` : undefined,
-		preview_image_url: snapshot.type === 'photo' ? undefined : `${fileUrl}.jpg`,
-		variants: snapshot.type === 'photo' ? undefined : [{ content_type: 'video/mp4', url: `${fileUrl}.mp4` }],
+		url: snapshot.type === 'photo' ? fileUrl : undefined,
+		preview_image_url: snapshot.type === 'photo' ? undefined : `${stemUrl}.jpg`,
+		variants: snapshot.type === 'photo' ? undefined : [{ content_type: contentTypeOf(snapshot), url: fileUrl }],
 		duration_ms: snapshot.type === 'video' ? (snapshot.duration_ms ?? 1000) : undefined,
 	};
-	const known: Record<string, unknown> = { ...derived, ...definedFields(snapshot) };
+	const { mime: _mime, resource_id: _resource, ...described } = snapshot;
+	const known: Record<string, unknown> = { ...derived, ...definedFields(described) };
 	const rendered: Record<string, unknown> = {};
 	for (const field of new Set([...MEDIA_DEFAULT_FIELDS, ...requestedFields])) {
 		const value = known[field];

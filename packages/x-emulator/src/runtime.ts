@@ -8,12 +8,18 @@ import { seedDemo, type DemoInfo } from './demo-data';
 import { createFaults, type Faults } from './faults';
 import * as media from './media';
 import { oauthRoutes } from './oauth-routes';
-import type { Api } from './openapi-loader';
+import { isActivityPath, loadActivityApi, type Api } from './openapi-loader';
 import { DEFAULT_OPTIONS, START_ONLY_OPTIONS, isSettingName, type EmulatorOptions, type EmulatorSettings } from './options';
+import { appTokenRoutes } from './push/app-token';
+import { replayRoutes } from './push/replay';
+import { PushService } from './push/service';
+import { subscriptionRoutes } from './push/subscription-routes';
+import { webhookRoutes } from './push/webhook-routes';
 import { createRateLimiter, type RateLimiter, type RateLimitProfile } from './rate-limits';
 import { createRequestLog, type RequestLog } from './request-log';
 import { createRouter, type Router } from './router';
 import { dmRoutes } from './routes/dm';
+import { dmMediaRoutes } from './routes/dm-media';
 import { specRoutes } from './routes/spec';
 import { userRoutes } from './routes/users';
 import { createState, type State } from './state';
@@ -21,7 +27,18 @@ import { EmulatorError } from './store';
 import type { ResponseViolation } from './types';
 import { loadApi } from './validation';
 
-const ROUTES: readonly Route[] = [...dmRoutes, ...userRoutes, ...specRoutes, ...oauthRoutes, ...media.routes];
+const ROUTES: readonly Route[] = [
+	...dmRoutes,
+	...dmMediaRoutes,
+	...userRoutes,
+	...specRoutes,
+	...oauthRoutes,
+	...media.routes,
+	...webhookRoutes,
+	...subscriptionRoutes,
+	...replayRoutes,
+	...appTokenRoutes,
+];
 
 export class Runtime {
 	readonly host: string;
@@ -35,6 +52,8 @@ export class Runtime {
 	readonly rateLimiter: RateLimiter;
 	/** X's pay-per-use meter (billing.ts). */
 	readonly billing = new BillingMeter();
+	/** Webhooks, subscriptions and deliveries (src/push). Set in the constructor. */
+	readonly push: PushService;
 	/** Set by resetState(). */
 	state!: State;
 	responseViolations: ResponseViolation[] = [];
@@ -42,6 +61,7 @@ export class Runtime {
 	internalErrors: unknown[] = [];
 	demo: DemoInfo | undefined;
 	private loadedApi: Api | undefined;
+	private loadedActivityApi: Api | undefined;
 
 	constructor({ port = 0, host = '127.0.0.1', now, ...options }: EmulatorOptions = {}) {
 		this.host = host;
@@ -52,6 +72,7 @@ export class Runtime {
 		this.options = { ...DEFAULT_OPTIONS, ...given };
 		this.clock = createClock({ now });
 		this.rateLimiter = createRateLimiter({ clock: this.clock, profile: this.options.rateLimitProfile });
+		this.push = new PushService(this);
 		this.resetState();
 	}
 
@@ -61,6 +82,7 @@ export class Runtime {
 		this.responseViolations = [];
 		this.internalErrors = [];
 		this.demo = this.options.seed === 'demo' ? seedDemo(this.state, this.clock) : undefined;
+		this.state.onMessageCreated = (event) => void this.push.onMessageCreated(event);
 	}
 
 	/** The spec as openapi-backend loaded it; available once the emulator started. */
@@ -71,7 +93,15 @@ export class Runtime {
 
 	async loadApi(): Promise<Api> {
 		this.loadedApi = await loadApi();
+		this.loadedActivityApi = await loadActivityApi();
 		return this.loadedApi;
+	}
+
+	/** The document a /2 path is validated against: the Activity/Webhooks one for its paths, else the DM one. */
+	apiFor(requestPath: string): Api {
+		if (!isActivityPath(requestPath)) return this.api;
+		if (!this.loadedActivityApi) throw new Error('the emulator has not started');
+		return this.loadedActivityApi;
 	}
 
 	setRateLimitProfile(nameOrObject: RateLimitProfile): void {
@@ -87,6 +117,8 @@ export class Runtime {
 		// The rate-limit profile is checked by the limiter (unknown names throw); other values are stored as given.
 		if (name === 'rateLimitProfile') this.setRateLimitProfile(effective as RateLimitProfile);
 		else Object.assign(this.options, { [name]: effective });
+		if (name === 'crcIntervalMs') this.push.armCrcTimer();
+		if (name === 'pushSeed') this.push.reseed();
 	}
 
 	/** Fresh state, no faults, empty logs, new rate-limit windows. Options and clock stay. */
@@ -96,6 +128,7 @@ export class Runtime {
 		this.rateLimiter.reset();
 		this.rateLimiter.usageCap.clear();
 		this.billing.reset();
+		this.push.reset();
 		this.resetState();
 	}
 }

@@ -93,7 +93,7 @@ async function runApiRoute(emulator: Runtime, route: Route, ctx: RequestContext,
 		// Counted before the scope check: X sends the bucket's headers on 403s too (x-dm-api.md §4.1).
 		limitHeaders = emulator.rateLimiter.check(ctx).headers;
 		auth.checkScopes(ctx, operation);
-		const { query, vocabulary } = validateRequest(emulator.api, { ...ctx, operation });
+		const { query, vocabulary } = validateRequest(emulator.apiFor(ctx.path), { ...ctx, operation });
 		const apiCtx: ApiContext = Object.assign(ctx, { operation, auth: caller, apiQuery: query, vocabulary });
 		response = await route.handler(apiCtx);
 	} catch (thrown) {
@@ -110,7 +110,7 @@ async function route(emulator: Runtime, ctx: RequestContext): Promise<Reply> {
 	if (match.malformed) return responses.malformedParameter(match.malformed.name, match.malformed.value);
 	ctx.params = match.params;
 	const matched = match.route;
-	const operation = operationFor(emulator.api, matched, ctx);
+	const operation = operationFor(emulator.apiFor(ctx.path), matched, ctx);
 	if (operation) return runApiRoute(emulator, matched, ctx, operation);
 	if (matched.operationId !== undefined) return toResponse(emulator, new Error(`the spec has no operation ${matched.operationId}`));
 	return invoke(emulator, () => matched.handler(ctx));
@@ -158,7 +158,7 @@ function serializeOptions(emulator: Runtime) {
 function recordViolations(emulator: Runtime, ctx: RequestContext, response: Reply): void {
 	if (!emulator.options.validateResponses || !ctx.operation) return;
 	const body = responses.withProblemHost(response.body, emulator.options.problemHost);
-	const errors = checkResponse(emulator.api, ctx.operation, { status: response.status, body });
+	const errors = checkResponse(emulator.apiFor(ctx.path), ctx.operation, { status: response.status, body });
 	if (errors.length) {
 		emulator.responseViolations.push({ method: ctx.method, path: ctx.path, operationId: ctx.operation.operationId, status: response.status, errors, body });
 	}

@@ -37,6 +37,10 @@ export interface MediaSnapshot {
 	height?: number;
 	duration_ms?: number;
 	alt_text?: string;
+	/** MIME type of the uploaded bytes, when the upload named one. */
+	mime?: string;
+	/** The third id of the download path (`/2/dm_conversations/media/{dm_id}/{media_id}/{resource_id}`), see dm-media-files.ts. */
+	resource_id?: string;
 }
 
 export interface StoredEvent {
@@ -164,6 +168,10 @@ export interface State {
 	/** "<consumer key>|<nonce>" -> when the nonce may be used again (ms). */
 	nonces: Map<string, number>;
 	media: Map<string, MediaRecord>;
+	/** appId -> the app-only bearer token POST /oauth2/token hands out (the same one every time). */
+	appBearerTokens: Map<string, string>;
+	/** Called for every stored MessageCreate (push delivery); unset while the demo world is seeded. */
+	onMessageCreated?: (event: StoredEvent) => void;
 }
 
 export function createState(clock: Clock): State {
@@ -181,5 +189,6 @@ export function createState(clock: Clock): State {
 		oauth1RequestTokens: new Map(),
 		nonces: new Map(),
 		media: new Map(),
+		appBearerTokens: new Map(),
 	};
 }

@@ -183,7 +183,9 @@ export function messageEvent(state: State, { senderId, conversationId, text, med
 		// Snapshot: uploaded media expire after 24 h, the event keeps describing its attachment.
 		event.media = media.map((item) => ({ ...item }));
 	}
-	return appendEvent(state, event);
+	const stored = appendEvent(state, event);
+	state.onMessageCreated?.(stored);
+	return stored;
 }
 
 export function sendToConversation(state: State, input: MessageInput): StoredEvent {

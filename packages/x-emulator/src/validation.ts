@@ -89,7 +89,7 @@ export function checkResponse(api: Api, operation: Operation, response: { status
 	let validate = legacyError;
 	if (typeof record.type === 'string') {
 		const suffix = record.type === 'about:blank' ? record.type : record.type.split('/problems/')[1];
-		validate = byTypeSuffix[suffix] || problem;
+		validate = byTypeSuffix[suffix] || api.fallbackProblemValidators?.byTypeSuffix[suffix] || problem;
 	}
 	return validate(body) ? [] : (validate.errors || []).map(describeAjvError);
 }

@@ -7,7 +7,8 @@ const env = useTriggerEnv();
 test('an exhausted window skips polls without requests until the reset', async () => {
 	const { emu, me, users } = env;
 	emu.setRateLimitProfile({ base: 'launch', dmList: { user15: 3 } });
-	const trigger = env.createTrigger();
+	// Pages of 100 (Cost-Aware Page Sizes off): the request counts below are those of full pages.
+	const trigger = env.createTrigger({ options: { costAwarePages: false } });
 	expect(await trigger.poll()).toBeNull();
 	env.send(users.alice, me, 'one');
 	expect(eventTexts(await trigger.poll())).toEqual(['one']);

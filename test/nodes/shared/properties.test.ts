@@ -10,10 +10,13 @@ import { XDirectMessages } from '../../../nodes/XDirectMessages/XDirectMessages.
 import * as conversation from '../../../nodes/XDirectMessages/actions/conversation';
 import * as event from '../../../nodes/XDirectMessages/actions/event';
 import * as message from '../../../nodes/XDirectMessages/actions/message';
+import * as user from '../../../nodes/XDirectMessages/actions/user';
+import { XDirectMessagesInstantTrigger } from '../../../nodes/XDirectMessagesInstantTrigger/XDirectMessagesInstantTrigger.node';
 import { XDirectMessagesTrigger } from '../../../nodes/XDirectMessagesTrigger/XDirectMessagesTrigger.node';
 
 const action = new XDirectMessages();
 const trigger = new XDirectMessagesTrigger();
+const instantTrigger = new XDirectMessagesInstantTrigger();
 const NODES: Array<[string, INodeType]> = [
 	['xDirectMessages', action],
 	['xDirectMessagesTrigger', trigger],
@@ -23,7 +26,8 @@ type OperationModule = { description: INodeProperties[] };
 const RESOURCES: Record<string, { description: INodeProperties[]; operations: Record<string, OperationModule> }> = {
 	message: { description: message.description, operations: { sendToUser: message.sendToUser, sendToConversation: message.sendToConversation } },
 	conversation: { description: conversation.description, operations: { createGroup: conversation.createGroup } },
-	event: { description: event.description, operations: { getMany: event.getMany, get: event.get, delete: event.delete } },
+	event: { description: event.description, operations: { getMany: event.getMany, get: event.get, delete: event.delete, downloadAttachment: event.downloadAttachment } },
+	user: { description: user.description, operations: { blockDms: user.blockDms, unblockDms: user.unblockDms } },
 };
 
 function properties(nodeType: INodeType): INodeProperties[] {
@@ -142,7 +146,7 @@ describe('both nodes speak one vocabulary', () => {
 			.flatMap((collection) => (collection.options ?? []) as INodeProperties[]);
 		for (const entry of entries) expect(entries.find((other) => other.name === entry.name)).toEqual(entry);
 		const triggerEntries = ((properties(trigger).find((property) => property.name === 'options')?.options ?? []) as INodeProperties[]);
-		expect(triggerEntries.map((entry) => entry.name)).toEqual(['timeout']);
+		expect(triggerEntries.map((entry) => entry.name)).toEqual(['costAwarePages', 'downloadAttachments', 'attachmentsField', 'timeout']);
 	});
 
 	test("the trigger's subtitle names the scope as the Scope parameter does", () => {
@@ -197,14 +201,14 @@ describe('the example workflows load without parameter issues', () => {
 		.flatMap((file) => JSON.parse(fs.readFileSync(path.join(examplesDir, file), 'utf8')).nodes.map((node: { name: string }) => [file, node.name, node]))
 		.filter(([, , node]) => String(node.type).startsWith('n8n-nodes-x-dm.'));
 
-	test('there are examples for both nodes', () => {
+	test('there are examples for every node', () => {
 		expect(new Set(nodes.map(([, , node]) => node.type))).toEqual(
-			new Set(['n8n-nodes-x-dm.xDirectMessages', 'n8n-nodes-x-dm.xDirectMessagesTrigger']),
+			new Set(['n8n-nodes-x-dm.xDirectMessages', 'n8n-nodes-x-dm.xDirectMessagesTrigger', 'n8n-nodes-x-dm.xDirectMessagesInstantTrigger']),
 		);
 	});
 
 	test.each(nodes)('%s: %s', (_file, _name, node) => {
-		const nodeType = node.type.endsWith('Trigger') ? trigger : action;
+		const nodeType = node.type.endsWith('InstantTrigger') ? instantTrigger : node.type.endsWith('Trigger') ? trigger : action;
 		expect(NodeHelpers.getNodeParametersIssues(nodeType.description.properties, node, nodeType.description)).toBeNull();
 		const { pollTimes: _pollTimes, ...parameters } = node.parameters;
 		for (const [parameter, value] of Object.entries(parameters)) {

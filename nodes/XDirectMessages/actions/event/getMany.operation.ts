@@ -1,15 +1,20 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { downloadEventAttachments, withDownloadQuery } from '../../../shared/attachment-download';
 import { executeApi } from '../../../shared/connection';
 import { EVENT_TYPES } from '../../../shared/event-query';
 import { parseConversationLocator, parseUserLocator } from '../../../shared/locators';
 import type { DmEvent, XIncludes } from '../../../shared/models';
 import { mergeIncludes } from '../../../shared/models';
 import {
+	attachmentsFieldOption,
+	downloadAttachmentsOption,
 	eventFieldProperties,
 	eventTypesProperty,
 	optionsCollection,
+	readBinaryProperty,
+	refuseOAuth1Download,
 	requestOptions,
 	scopeProperties,
 } from '../../../shared/properties';
@@ -17,7 +22,28 @@ import type { XApi } from '../../../shared/transport';
 import { dmEventPages } from '../../../shared/transport';
 import { invalidParameter, validateLimit } from '../../../shared/validation';
 import { resolveUser } from '../recipients';
+import type { OperationItem, OperationResult } from '../types';
 import { eventOutput, readChoices, readEventQuery } from './shared';
+
+/** The "Download Attachments" option: the binary field to fill, or undefined when off (checked before any request). */
+function readDownload(this: IExecuteFunctions, itemIndex: number): string | undefined {
+	if (this.getNodeParameter('options.downloadAttachments', itemIndex, false) !== true) return undefined;
+	const property = readBinaryProperty(this.getNode(), this.getNodeParameter('options.attachmentsField', itemIndex, 'data'), 'Put Attachments in Field', itemIndex);
+	refuseOAuth1Download(this.getNode(), this.getNodeParameter('authentication', itemIndex, 'oAuth2'), itemIndex);
+	return property;
+}
+
+/** One item per event; events with attachments carry them as binary data. */
+async function withAttachments(this: IExecuteFunctions, api: XApi, events: DmEvent[], includes: XIncludes, property: string, itemIndex: number): Promise<OperationItem[]> {
+	const shaped = eventOutput.call(this, events, includes, itemIndex);
+	const prepare = async (bytes: Buffer, fileName?: string, mimeType?: string) => await this.helpers.prepareBinaryData(bytes, fileName, mimeType);
+	const items: OperationItem[] = [];
+	for (const [index, event] of events.entries()) {
+		const binary = await downloadEventAttachments(api, prepare, event, includes, property);
+		items.push(binary ? { json: shaped[index], binary } : { json: shaped[index] });
+	}
+	return items;
+}
 
 const properties: INodeProperties[] = [
 	...scopeProperties,
@@ -39,16 +65,18 @@ const properties: INodeProperties[] = [
 		displayOptions: { show: { returnAll: [false] } },
 	},
 	...eventFieldProperties,
-	optionsCollection(requestOptions),
+	optionsCollection([...requestOptions, downloadAttachmentsOption, attachmentsFieldOption]),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['event'], operation: ['getMany'] } }, properties);
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<OperationResult> {
 	const scope = this.getNodeParameter('scope', itemIndex, 'all');
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) === true;
 	const limit = returnAll ? undefined : validateLimit(this, this.getNodeParameter('limit', itemIndex, 50), itemIndex);
-	const qs = readEventQuery.call(this, itemIndex, readChoices.call(this, 'eventTypes', 'Event Types', EVENT_TYPES, itemIndex));
+	const chosen = readEventQuery.call(this, itemIndex, readChoices.call(this, 'eventTypes', 'Event Types', EVENT_TYPES, itemIndex));
+	const download = readDownload.call(this, itemIndex);
+	const qs = download === undefined ? chosen : withDownloadQuery(chosen);
 
 	let path: string;
 	let client: XApi | undefined;
@@ -72,5 +100,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		events.push(...page.newEvents);
 		mergeIncludes(includes, page.includes);
 	}
+	if (download !== undefined) return { items: await withAttachments.call(this, api(), events, includes, download, itemIndex) };
 	return eventOutput.call(this, events, includes, itemIndex);
 }

@@ -1,10 +1,11 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import * as deleteEvent from './delete.operation';
+import * as downloadAttachment from './downloadAttachment.operation';
 import * as get from './get.operation';
 import * as getMany from './getMany.operation';
 
-export { deleteEvent as delete, get, getMany };
+export { deleteEvent as delete, downloadAttachment, get, getMany };
 
 export const description: INodeProperties[] = [
 	{
@@ -19,6 +20,12 @@ export const description: INodeProperties[] = [
 				value: 'delete',
 				description: 'Delete a DM event for the authenticated user',
 				action: 'Delete a DM event',
+			},
+			{
+				name: 'Download Attachment',
+				value: 'downloadAttachment',
+				description: 'Download the media attached to a DM event into a binary field (OAuth2 only)',
+				action: 'Download a DM attachment',
 			},
 			{
 				name: 'Get',
@@ -38,4 +45,5 @@ export const description: INodeProperties[] = [
 	...getMany.description,
 	...get.description,
 	...deleteEvent.description,
+	...downloadAttachment.description,
 ];

@@ -3,6 +3,7 @@ import { markAttachmentsUsed, resolveAttachments, type ResolvedAttachment } from
 import { callerId, listParam, type ApiContext, type ApiRoute } from '../context';
 import { paginate } from '../pagination';
 import { buildIncludes, renderEvent } from '../render-events';
+import { chargeEventReads } from '../read-billing';
 import * as responses from '../responses';
 import type { Conversation, State, StoredEvent } from '../state';
 import * as store from '../store';
@@ -129,6 +130,7 @@ function listResponse(ctx: ApiContext, { conversationId }: { conversationId?: st
 		nextTokenOnLastPage: options.nextTokenOnLastPage,
 	});
 	const body: Record<string, unknown> = {};
+	chargeEventReads(ctx, page);
 	if (page.length) {
 		const fields = listParam(query, 'dm_event.fields');
 		body.data = page.map((event) => renderEvent(event, fields, ctx.vocabulary));
@@ -173,6 +175,7 @@ function getEvent(ctx: ApiContext): responses.Reply {
 	const event = visibleEvent(ctx);
 	// Not visible -> 200 with errors[] only, the v2 lookup convention (documented guess).
 	if (!event) return responses.json(200, { errors: [responses.notFoundError(eventNotFound(ctx.params.event_id))] });
+	chargeEventReads(ctx, [event]);
 	const body: Record<string, unknown> = { data: renderEvent(event, listParam(ctx.apiQuery, 'dm_event.fields'), ctx.vocabulary) };
 	const includes = buildIncludes(ctx.emulator.state, [event], ctx.apiQuery, ctx.vocabulary, ctx.auth.userId);
 	if (includes) body.includes = includes;

@@ -1,0 +1,123 @@
+import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+
+import { passesSenderFilter } from '../shared/filters';
+import { OAUTH2_CREDENTIAL_TYPE } from '../shared/transport';
+import { memoryScope } from './lifecycle';
+import type { Delivery, Incoming, InstantItem } from './payload';
+import { decodeIncoming, itemsOf } from './payload';
+import type { InstantSettings } from './settings';
+import { readSettings } from './settings';
+import { crcResponse, isSignedBy } from './signature';
+import type { InstantState } from './state';
+import { claimUnseen, loadState, memoryOf, mergeMemory, saveState } from './state';
+
+const SIGNATURE_HEADER = 'x-twitter-webhooks-signature';
+
+/** The part of n8n's (express) response the trigger uses. */
+interface Reply {
+	status(code: number): Reply;
+	json(body: IDataObject): unknown;
+}
+
+const done: IWebhookResponseData = { noWebhookResponse: true };
+
+function answer(ctx: IWebhookFunctions, status: number, body: IDataObject): IWebhookResponseData {
+	const reply: Reply = ctx.getResponseObject();
+	reply.status(status).json(body);
+	return done;
+}
+
+const logName = (ctx: IWebhookFunctions): string => `X Direct Messages Instant Trigger "${ctx.getNode().name}"`;
+
+/** X's CRC check (a GET with crc_token), answered at any time and without an execution. */
+function answerCrc(ctx: IWebhookFunctions, secret: string): IWebhookResponseData {
+	const token = ctx.getQueryData() as IDataObject;
+	const crcToken = token.crc_token;
+	if (typeof crcToken !== 'string' || crcToken === '') return answer(ctx, 400, { error: 'Missing crc_token' });
+	return answer(ctx, 200, crcResponse(secret, crcToken));
+}
+
+/** The sender ids "Only From Senders" allows for this delivery; undefined = everyone. */
+function allowedSenders(settings: InstantSettings, state: InstantState, items: InstantItem[]): Set<string> | undefined {
+	if (!settings.senders.length) return undefined;
+	const allowed = new Set<string>();
+	for (const reference of settings.senders) {
+		if (reference.kind === 'id') allowed.add(reference.value);
+		const resolved = state.senders?.ids[reference.value.toLowerCase()];
+		if (reference.kind === 'username' && resolved) allowed.add(resolved);
+	}
+	// The payload names its users, so a username also matches without a lookup (e.g. in a test run).
+	const names = new Set(settings.senders.filter((ref) => ref.kind === 'username').map((ref) => ref.value.toLowerCase()));
+	for (const item of items) {
+		const sender = item.json.sender as IDataObject | undefined;
+		if (item.senderId && typeof sender?.username === 'string' && names.has(sender.username.toLowerCase())) allowed.add(item.senderId);
+	}
+	return allowed;
+}
+
+/** Items of a signed delivery that pass the filters and were not delivered before. */
+function emitDelivery(ctx: IWebhookFunctions, delivery: Delivery): IWebhookResponseData {
+	const settings = readSettings(ctx);
+	const staticData = ctx.getWorkflowStaticData('node');
+	const state = loadState(staticData);
+	const memory = memoryOf(memoryScope(ctx));
+	const chosen: string[] = settings.events;
+	const items = chosen.includes(delivery.eventType) ? itemsOf(delivery) : [];
+	// Synchronous from here: the check and the mark of the dedupe keys cannot interleave with another request.
+	const fresh = claimUnseen(memory, state, items.map((item) => ({ key: item.key, timeMs: item.timeMs })));
+	const times = items.map((item) => item.timeMs).filter((time): time is number => time !== undefined);
+	const deliveryAt = times.length ? Math.max(...times) : undefined;
+	saveState(staticData, mergeMemory(state, memory, { deliveryAt, seenAt: Date.now() }));
+	const ownUserId = settings.ignoreOwnMessages ? (delivery.userId ?? state.userId) : undefined;
+	const filter = { ownUserId, senderIds: allowedSenders(settings, state, items) };
+	const emitted: INodeExecutionData[] = items
+		.filter((item) => fresh.has(item.key) && passesSenderFilter(item.senderId, filter, item.ownMessageCheck))
+		.map((item) => ({ json: item.json }));
+	if (!emitted.length) return answer(ctx, 200, {});
+	return { workflowData: [emitted] };
+}
+
+/**
+ * The end of a replay job: when it is the one the last catch-up asked for and X delivered all of it, the next
+ * catch-up starts where it ended; an incomplete one leaves the start where it was, so its window is replayed again.
+ */
+function replayStatus(ctx: IWebhookFunctions, status: Extract<Incoming, { kind: 'replay-status' }>): IWebhookResponseData {
+	const complete = status.state === 'Complete';
+	const line = `${logName(ctx)}: X replay job ${status.jobId} ${status.state}${status.description ? `: ${status.description}` : ''}`;
+	if (complete) ctx.logger.info(line);
+	else ctx.logger.warn(`${line}. The next activation or restart asks for the same window again.`);
+	const staticData = ctx.getWorkflowStaticData('node');
+	const state = loadState(staticData);
+	if (state.replayJob?.id === status.jobId) {
+		const coveredUntil = complete ? state.replayJob.toMs : state.coveredUntil;
+		saveState(staticData, mergeMemory({ ...state, coveredUntil, replayJob: undefined }, memoryOf(memoryScope(ctx))));
+	}
+	return answer(ctx, 200, {});
+}
+
+/** webhook(): the CRC GET, and signed POSTs that become one execution per delivery with something new. */
+export async function receive(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const credentials = await this.getCredentials(OAUTH2_CREDENTIAL_TYPE);
+	const secret = typeof credentials.apiKeySecret === 'string' ? credentials.apiKeySecret.trim() : '';
+	if (!secret) {
+		this.logger.error(`${logName(this)}: the credential has no API Key Secret, so X's requests cannot be answered or verified`);
+		return answer(this, 500, { error: 'The X credential has no API Key Secret' });
+	}
+	if (this.getWebhookName() === 'setup') return answerCrc(this, secret);
+
+	const headers = this.getHeaderData();
+	const header = headers[SIGNATURE_HEADER];
+	const signature = Array.isArray(header) ? header[0] : header;
+	if (typeof signature !== 'string' || signature === '') return answer(this, 401, { error: `Missing ${SIGNATURE_HEADER}` });
+	const request: { rawBody?: unknown } = this.getRequestObject();
+	const rawBody = request.rawBody;
+	if (!Buffer.isBuffer(rawBody) || !isSignedBy(secret, rawBody, signature)) {
+		this.logger.warn(`${logName(this)}: refused a POST whose ${SIGNATURE_HEADER} does not match its body`);
+		return answer(this, 403, { error: 'Invalid signature' });
+	}
+
+	const incoming = decodeIncoming(this.getBodyData());
+	if (incoming.kind === 'replay-status') return replayStatus(this, incoming);
+	if (incoming.kind === 'unknown') return answer(this, 200, {});
+	return emitDelivery(this, incoming.delivery);
+}
