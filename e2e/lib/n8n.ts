@@ -85,6 +85,9 @@ export function n8nEnv({ userFolder, port, brokerPort, extra = {}, runtime = sel
 		N8N_PORT: String(port),
 		// The public URL n8n gives webhook nodes: X (here the emulator) calls the Instant Trigger there.
 		WEBHOOK_URL: `http://127.0.0.1:${port}/`,
+		// The editor's URL, which n8n builds OAuth callback URLs from (from WEBHOOK_URL when unset): the localhost URL
+		// the browser opens and the emulator's demo OAuth client has as its redirect URI.
+		N8N_EDITOR_BASE_URL: `http://localhost:${port}`,
 		N8N_SECURE_COOKIE: 'false',
 		// info, not warn: `n8n execute --rawOutput` prints the run through the logger.
 		N8N_LOG_LEVEL: 'info',
