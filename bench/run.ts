@@ -13,6 +13,7 @@ import { startEmulator, type Emulator, type RequestLogEntry } from './emulator';
 import { shutdown, harnessUserFolder } from './harness';
 import { seedLists, seedSend, seedTriggers, deliver, LIST_SIZES, type Account, type ListSize } from './seed';
 import { createSnapshot, removeSnapshot } from './snapshot';
+import { instantScenario, INSTANT_NOTES } from './instant';
 import { startWorker, type Worker } from './worker-handle';
 import { measureColdLoad, measurePack, MODULES } from './startup';
 import { costScenario } from './cost';
@@ -45,7 +46,7 @@ const TARGETS = {
 
 class FloorError extends Error {}
 
-type Scenario = 'list' | 'send' | 'trigger' | 'startup' | 'cost';
+type Scenario = 'list' | 'send' | 'trigger' | 'startup' | 'cost' | 'instant';
 
 interface Options {
 	reps: number;
@@ -71,12 +72,12 @@ interface Section {
 type Workers = Partial<Record<ClientKind, Worker>>;
 
 function parseArgs(argv: string[]): Options {
-	const options: Options = { reps: 5, only: ['list', 'send', 'trigger', 'startup', 'cost'], strict: false };
+	const options: Options = { reps: 5, only: ['list', 'send', 'trigger', 'startup', 'cost', 'instant'], strict: false };
 	for (let index = 0; index < argv.length; index++) {
 		if (argv[index] === '--reps') options.reps = Number(argv[++index]);
 		else if (argv[index] === '--only') options.only = argv[++index].split(',');
 		else if (argv[index] === '--strict') options.strict = true;
-		else throw new Error(`Unknown argument ${argv[index]} (use --reps N, --only list,send,trigger,startup,cost, --strict)`);
+		else throw new Error(`Unknown argument ${argv[index]} (use --reps N, --only list,send,trigger,startup,cost,instant, --strict)`);
 	}
 	if (!Number.isInteger(options.reps) || options.reps < 1) throw new Error('--reps must be a positive integer');
 	return options;
@@ -473,6 +474,7 @@ const NOTES = [
 	'Cost: counts, not times. A UTC day of polls on the emulator clock (Date follows it), activation an hour before midnight on an account quiet since two hours before; GET requests from the request log, billed reads and dollars from emu.billing() for that day. "polls over bound": polls whose requests exceed ceil((k+1)/100)+1 for their k new events.',
 	'Cold load: in fresh processes, the time of require(<module>) after require(\'n8n-workflow\') (what n8n pays per module at start-up); the parent-measured wall difference against `node -e "require(\'n8n-workflow\')"` is shown too but is dominated by noise.',
 	'Memory target: peak heapUsed delta (JS objects the run keeps alive). RSS deltas are shown for information: after the warm-up the process already holds heap pages, so RSS moves erratically.',
+	...INSTANT_NOTES,
 ];
 
 const log = (text: string): void => {
@@ -522,6 +524,7 @@ async function runScenarios(options: Options, packageDir: string): Promise<Recor
 				costScenario(packageDir, log),
 			);
 		}
+		if (wanted('instant')) sections.instant = await section('instant trigger vs polling (latency, idle requests, billing)', () => instantScenario(packageDir));
 	} finally {
 		await emu.close();
 		shutdown();

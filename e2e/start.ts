@@ -8,7 +8,8 @@ import { localUserFolder } from './lib/paths';
 import { freePort } from './lib/proc';
 import { ensureRuntime, buildPackage, packPackage, installPackageIntoN8n, sha256 } from './lib/runtime';
 import { OWNER, n8nEnv, startN8n, RestClient, type N8nServer } from './lib/n8n';
-import { startDemoEmulator, demoCredentials, oauthCallbackUrls, CREDENTIAL_NAMES } from './lib/demo';
+import { startDemoEmulator, demoCredentials, oauthCallbackUrls, stubModelCredential, CREDENTIAL_NAMES, STUB_MODEL_CREDENTIAL } from './lib/demo';
+import { demoResponder, startOpenAiStub } from './lib/openai-stub';
 import { loadExamples, activeExamples } from './lib/examples';
 import { importCredentials, importWorkflows, activateWorkflow } from './lib/setup';
 import { selectedRuntime } from './lib/runtimes';
@@ -56,9 +57,10 @@ function banner({ n8nUrl, emu, demo, logFile }: { n8nUrl: string; emu: Emulator;
 		`  Editor:    ${n8nUrl}`,
 		`  Login:     ${OWNER.email} / ${OWNER.password}`,
 		`  Emulator:  ${emu.url}  (X API v2 DMs, demo data; signed in as @${users.alice.username})`,
-		`  Credentials: "${CREDENTIAL_NAMES.xDmOAuth2Api}", "${CREDENTIAL_NAMES.xDmOAuth1Api}"`,
+		`  Credentials: "${CREDENTIAL_NAMES.xDmOAuth2Api}", "${CREDENTIAL_NAMES.xDmOAuth1Api}",`,
+		`               "${STUB_MODEL_CREDENTIAL.name}" (the AI agent example's model: a local stub, no AI)`,
 		'  Workflows: the examples/ folder; "X DM example: instant auto-reply to every inbound DM" is active (X pushes',
-		'             each DM to n8n\'s webhook). The polling auto-reply example is imported inactive.',
+		'             each DM to n8n\'s webhook). The polling auto-reply and the AI agent examples are imported inactive.',
 		'',
 		'  Make @bob_builder send @alice_dm a DM (the instant auto-reply answers within a second):',
 		`    ${sendAsBob}`,
@@ -114,6 +116,8 @@ async function main(): Promise<void> {
 	step(`Starting the X API emulator with demo data on port ${emulatorPort}`);
 	const { emu, demo, tokens } = await startDemoEmulator({ port: emulatorPort, redirectUris: [callbacks.oauth2] });
 	const env = n8nEnv({ userFolder, port: n8nPort, brokerPort });
+	// The AI agent example's chat model: a local OpenAI-compatible stub that reads the conversation and replies.
+	const stub = await startOpenAiStub({ respond: demoResponder });
 
 	let n8n: N8nServer | undefined;
 	let stopping = false;
@@ -123,6 +127,7 @@ async function main(): Promise<void> {
 		console.log('\nStopping n8n and the emulator...');
 		if (n8n) await n8n.stop();
 		await emu.close();
+		await stub.close();
 		process.exit(exitCode);
 	};
 	process.on('SIGINT', () => void shutdown(0));
@@ -133,7 +138,7 @@ async function main(): Promise<void> {
 		// Re-imported on every start: the emulator forgets tokens from earlier runs (e.g. refreshed or reconnected ones),
 		// and its URL may have moved to another port.
 		step('Importing the demo credentials');
-		await importCredentials(env, demoCredentials(emu, tokens), scratchDir);
+		await importCredentials(env, [...demoCredentials(emu, tokens), stubModelCredential(stub.url)], scratchDir);
 		await importExamplesWhenChanged(env, scratchDir);
 
 		step(`Starting n8n on ${n8nUrl}`);

@@ -135,3 +135,12 @@ export function demoCredentials(emu: Emulator, tokens: DemoTokens): CredentialIm
 		},
 	];
 }
+
+/** n8n's OpenAI credential of the demo, pointed at the local OpenAI-compatible stub (e2e/lib/openai-stub.ts). */
+export const STUB_MODEL_CREDENTIAL = Object.freeze({ id: 'xdm-demo-openai', name: 'Stub chat model (local, no AI)' });
+
+/** The `n8n import:credentials` entry of the stub model's credential: `baseUrl` is the stub's /v1 URL. */
+export function stubModelCredential(baseUrl: string): { id: string; name: string; type: 'openAiApi'; data: Record<string, unknown> } {
+	// The stub accepts any key; OpenAI's client refuses to start without one.
+	return { ...STUB_MODEL_CREDENTIAL, type: 'openAiApi', data: { apiKey: 'stub-key-for-the-local-demo-model', url: baseUrl } };
+}

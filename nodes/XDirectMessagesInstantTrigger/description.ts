@@ -1,6 +1,13 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { ignoreOwnMessagesProperty, optionsCollection, sendersProperty, timeoutOption } from '../shared/properties';
+import {
+	attachmentsFieldOption,
+	downloadAttachmentsOption,
+	ignoreOwnMessagesProperty,
+	optionsCollection,
+	sendersProperty,
+	timeoutOption,
+} from '../shared/properties';
 
 /** X Activity API event types the trigger subscribes to, with the names users see. */
 export const INSTANT_EVENTS = [
@@ -22,6 +29,12 @@ const catchUpOption: INodeProperties = {
 		'Whether to ask X to deliver again what it sent while n8n was down or restarting (X replays up to 24 hours back). Duplicates are dropped, so every Direct Message starts the workflow once.',
 };
 
+const downloadOption: INodeProperties = {
+	...downloadAttachmentsOption,
+	description:
+		'Whether to download the media attached to each message into a binary field. When X\'s delivery does not name the file, the message is looked up first (one more read X bills). A webhook delivery cannot be retried later like a poll: when a download fails, the message is still emitted, without the file and with attachmentError (Event → Download Attachment can fetch it later).',
+};
+
 export const instantTriggerProperties: INodeProperties[] = [
 	{
 		displayName:
@@ -41,12 +54,14 @@ export const instantTriggerProperties: INodeProperties[] = [
 	},
 	optionsCollection([
 		catchUpOption,
+		downloadOption,
 		ignoreOwnMessagesProperty(
 			'Whether to skip messages sent by the authenticated account when they arrive as Message Received. Message Sent events are always emitted (choosing that event asks for them); read and typing events are not affected.',
 		),
 		sendersProperty(
 			'User IDs or @usernames, separated by commas. When set, only messages, read receipts and typing events of these users start the workflow. Empty means everyone.',
 		),
+		attachmentsFieldOption,
 		timeoutOption,
 	]),
 ];

@@ -55,6 +55,8 @@ export interface InstantItem {
 	ownMessageCheck: boolean;
 	/** When it happened (epoch ms), from created_timestamp. */
 	timeMs?: number;
+	/** The pushed v1.1 media object of a message's attachment (it may name the file's URL). */
+	media?: IDataObject;
 }
 
 /** Decimal ids compared as numbers (they exceed 2^53): shorter is smaller, then digit by digit. */
@@ -88,10 +90,9 @@ function deliveryFacts(delivery: Delivery): IDataObject {
 	};
 }
 
-function mediaKeyOf(messageData: IDataObject): string | undefined {
+function mediaOf(messageData: IDataObject): IDataObject | undefined {
 	const attachment = isRecord(messageData.attachment) ? messageData.attachment : undefined;
-	const media = attachment && isRecord(attachment.media) ? attachment.media : undefined;
-	return media ? text(media.media_key) : undefined;
+	return attachment && isRecord(attachment.media) ? attachment.media : undefined;
 }
 
 function messageItem(event: IDataObject, delivery: Delivery): InstantItem | undefined {
@@ -108,13 +109,14 @@ function messageItem(event: IDataObject, delivery: Delivery): InstantItem | unde
 	if (senderId !== undefined) json.sender_id = senderId;
 	if (conversationId !== undefined) json.dm_conversation_id = conversationId;
 	if (timeMs !== undefined) json.created_at = new Date(timeMs).toISOString();
-	const mediaKey = mediaKeyOf(messageData);
+	const media = mediaOf(messageData);
+	const mediaKey = media ? text(media.media_key) : undefined;
 	if (mediaKey !== undefined) json.attachments = { media_keys: [mediaKey] };
 	const sender = userOf(delivery.payload.users, senderId);
 	if (sender) json.sender = sender;
 	if (recipientId !== undefined) json.recipient_id = recipientId;
 	Object.assign(json, deliveryFacts(delivery));
-	return { key: `m:${id}`, json, senderId, ownMessageCheck: delivery.eventType !== 'dm.sent', timeMs };
+	return { key: `m:${id}`, json, senderId, ownMessageCheck: delivery.eventType !== 'dm.sent', timeMs, media };
 }
 
 /** Read receipts and typing events: the other participant (sender_id) did something in the conversation with the account. */

@@ -2,6 +2,7 @@ import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookRespon
 
 import { passesSenderFilter } from '../shared/filters';
 import { OAUTH2_CREDENTIAL_TYPE } from '../shared/transport';
+import { withAttachments } from './attachments';
 import { memoryScope } from './lifecycle';
 import type { Delivery, Incoming, InstantItem } from './payload';
 import { decodeIncoming, itemsOf } from './payload';
@@ -55,8 +56,8 @@ function allowedSenders(settings: InstantSettings, state: InstantState, items: I
 	return allowed;
 }
 
-/** Items of a signed delivery that pass the filters and were not delivered before. */
-function emitDelivery(ctx: IWebhookFunctions, delivery: Delivery): IWebhookResponseData {
+/** Items of a signed delivery that pass the filters and were not delivered before (with their files when asked). */
+async function emitDelivery(ctx: IWebhookFunctions, delivery: Delivery): Promise<IWebhookResponseData> {
 	const settings = readSettings(ctx);
 	const staticData = ctx.getWorkflowStaticData('node');
 	const state = loadState(staticData);
@@ -70,11 +71,12 @@ function emitDelivery(ctx: IWebhookFunctions, delivery: Delivery): IWebhookRespo
 	saveState(staticData, mergeMemory(state, memory, { deliveryAt, seenAt: Date.now() }));
 	const ownUserId = settings.ignoreOwnMessages ? (delivery.userId ?? state.userId) : undefined;
 	const filter = { ownUserId, senderIds: allowedSenders(settings, state, items) };
-	const emitted: INodeExecutionData[] = items
-		.filter((item) => fresh.has(item.key) && passesSenderFilter(item.senderId, filter, item.ownMessageCheck))
-		.map((item) => ({ json: item.json }));
+	const emitted = items.filter((item) => fresh.has(item.key) && passesSenderFilter(item.senderId, filter, item.ownMessageCheck));
 	if (!emitted.length) return answer(ctx, 200, {});
-	return { workflowData: [emitted] };
+	// The state is saved above: a download that fails or takes long can neither lose nor repeat the message.
+	const property = settings.downloadProperty;
+	const data: INodeExecutionData[] = property === undefined ? emitted.map((item) => ({ json: item.json })) : await withAttachments(ctx, emitted, property);
+	return { workflowData: [data] };
 }
 
 /**
@@ -119,5 +121,5 @@ export async function receive(this: IWebhookFunctions): Promise<IWebhookResponse
 	const incoming = decodeIncoming(this.getBodyData());
 	if (incoming.kind === 'replay-status') return replayStatus(this, incoming);
 	if (incoming.kind === 'unknown') return answer(this, 200, {});
-	return emitDelivery(this, incoming.delivery);
+	return await emitDelivery(this, incoming.delivery);
 }

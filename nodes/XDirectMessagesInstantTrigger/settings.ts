@@ -2,6 +2,7 @@ import { createHash } from 'crypto';
 import type { IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
 
 import { parseChoices, parseUserList } from '../shared/lists';
+import { readBinaryProperty } from '../shared/properties';
 import type { UserReference } from '../shared/validation';
 import type { InstantEventType } from './description';
 import { INSTANT_EVENT_TYPES } from './description';
@@ -16,6 +17,8 @@ export interface InstantSettings {
 	catchUp: boolean;
 	ignoreOwnMessages: boolean;
 	senders: UserReference[];
+	/** Binary field for downloaded attachments; undefined = no downloads. */
+	downloadProperty?: string;
 }
 
 function isInstantEvent(value: string): value is InstantEventType {
@@ -30,6 +33,10 @@ export function readSettings(ctx: InstantContext): InstantSettings {
 		catchUp: ctx.getNodeParameter('options.catchUp', true) !== false,
 		ignoreOwnMessages: ctx.getNodeParameter('options.ignoreOwnMessages', true) !== false,
 		senders: parseUserList(ctx, ctx.getNodeParameter('options.senders', ''), 'Only From Senders', NO_ITEM),
+		downloadProperty:
+			ctx.getNodeParameter('options.downloadAttachments', false) === true
+				? readBinaryProperty(ctx.getNode(), ctx.getNodeParameter('options.attachmentsField', 'data'), 'Put Attachments in Field')
+				: undefined,
 	};
 }
 

@@ -43,7 +43,8 @@ export interface AttachmentRef {
 
 const TON_PATH = /\/dm\/(\d{1,19})\/(\d{1,19})\/([A-Za-z0-9_.-]{1,50})$/;
 
-function tonIds(url: unknown): Pick<AttachmentRef, 'dmId' | 'mediaId' | 'resourceId'> | undefined {
+/** The download ids a DM's TON URL names; undefined for any other URL. */
+export function tonIds(url: unknown): Pick<AttachmentRef, 'dmId' | 'mediaId' | 'resourceId'> | undefined {
 	if (typeof url !== 'string') return undefined;
 	const match = TON_PATH.exec(url.split(/[?#]/)[0]);
 	return match ? { dmId: match[1], mediaId: match[2], resourceId: match[3] } : undefined;

@@ -5,6 +5,7 @@ import { toNodeError } from '../../shared/errors';
 import * as conversation from './conversation';
 import * as event from './event';
 import * as message from './message';
+import { isToolRun, toolErrorResult } from './tool';
 import type { OperationResult } from './types';
 import * as user from './user';
 
@@ -59,6 +60,12 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			for (const output of outputs) returnData.push({ ...output, pairedItem: { item: itemIndex } });
 		} catch (error) {
 			const nodeError = toNodeError(this.getNode(), error, itemIndex);
+			// An agent's tool call that fails is the model's to correct (a bad ID, an unknown user, a rate limit): it
+			// gets the error as its result; a failed run would end the whole agent.
+			if (isToolRun(this)) {
+				returnData.push({ json: toolErrorResult(nodeError), pairedItem: { item: itemIndex } });
+				continue;
+			}
 			if (this.continueOnFail()) {
 				returnData.push({ json: errorJson(nodeError), pairedItem: { item: itemIndex } });
 				continue;

@@ -14,7 +14,7 @@ export const INSTANT_NODE_TYPE = `${PACKAGE_NAME}.xDirectMessagesInstantTrigger`
 export const APP_ID = 'instant-app';
 export const API_KEY = 'instant-api-key';
 export const API_KEY_SECRET = 'instant-api-key-secret-0123456789';
-const CLIENT_ID = 'instant-client';
+export const CLIENT_ID = 'instant-client';
 
 /** The emulator options every test starts from (a test may change them with setOption; they are set again before each). */
 export const PUSH_OPTIONS = {

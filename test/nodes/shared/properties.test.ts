@@ -13,10 +13,12 @@ import * as message from '../../../nodes/XDirectMessages/actions/message';
 import * as user from '../../../nodes/XDirectMessages/actions/user';
 import { XDirectMessagesInstantTrigger } from '../../../nodes/XDirectMessagesInstantTrigger/XDirectMessagesInstantTrigger.node';
 import { XDirectMessagesTrigger } from '../../../nodes/XDirectMessagesTrigger/XDirectMessagesTrigger.node';
+import { toolVariant } from '../../fixtures/n8n';
 
 const action = new XDirectMessages();
 const trigger = new XDirectMessagesTrigger();
 const instantTrigger = new XDirectMessagesInstantTrigger();
+const actionTool = toolVariant(action);
 const NODES: Array<[string, INodeType]> = [
 	['xDirectMessages', action],
 	['xDirectMessagesTrigger', trigger],
@@ -203,12 +205,17 @@ describe('the example workflows load without parameter issues', () => {
 
 	test('there are examples for every node', () => {
 		expect(new Set(nodes.map(([, , node]) => node.type))).toEqual(
-			new Set(['n8n-nodes-x-dm.xDirectMessages', 'n8n-nodes-x-dm.xDirectMessagesTrigger', 'n8n-nodes-x-dm.xDirectMessagesInstantTrigger']),
+			new Set([
+				'n8n-nodes-x-dm.xDirectMessages',
+				'n8n-nodes-x-dm.xDirectMessagesTool',
+				'n8n-nodes-x-dm.xDirectMessagesTrigger',
+				'n8n-nodes-x-dm.xDirectMessagesInstantTrigger',
+			]),
 		);
 	});
 
 	test.each(nodes)('%s: %s', (_file, _name, node) => {
-		const nodeType = node.type.endsWith('InstantTrigger') ? instantTrigger : node.type.endsWith('Trigger') ? trigger : action;
+		const nodeType = node.type.endsWith('InstantTrigger') ? instantTrigger : node.type.endsWith('Trigger') ? trigger : node.type.endsWith('Tool') ? actionTool : action;
 		expect(NodeHelpers.getNodeParametersIssues(nodeType.description.properties, node, nodeType.description)).toBeNull();
 		const { pollTimes: _pollTimes, ...parameters } = node.parameters;
 		for (const [parameter, value] of Object.entries(parameters)) {

@@ -5,6 +5,7 @@ import { shapeEvents } from '../../../shared/includes';
 import type { DmEvent, XIncludes } from '../../../shared/models';
 import { parseChoices } from '../../../shared/lists';
 import { validateId } from '../../../shared/validation';
+import { compactEvents, isToolRun } from '../tool';
 
 export function readEventId(this: IExecuteFunctions, itemIndex: number): string {
 	return validateId(this, this.getNodeParameter('eventId', itemIndex, ''), 'Event ID', itemIndex, 'event ID');
@@ -27,12 +28,13 @@ export function readEventQuery(this: IExecuteFunctions, itemIndex: number, event
 	return buildEventQuery({ eventTypes, ...choices });
 }
 
-/** One output object per event, shaped as the "Resolve Includes" parameter asks. */
+/** One output object per event, shaped as the "Resolve Includes" parameter asks; compact for an AI agent. */
 export function eventOutput(
 	this: IExecuteFunctions,
 	events: DmEvent[],
 	includes: XIncludes,
 	itemIndex: number,
 ): IDataObject[] {
+	if (isToolRun(this)) return compactEvents(events, includes);
 	return shapeEvents(events, includes, this.getNodeParameter('resolveIncludes', itemIndex, true) !== false);
 }
