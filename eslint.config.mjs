@@ -7,7 +7,7 @@ import globals from 'globals';
 // The same two rule sets n8n applies to community packages: @n8n/eslint-plugin-community-nodes (what the
 // verification scanner runs) and eslint-plugin-n8n-nodes-base (community, credentials, nodes).
 export default [
-	{ ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.n8n-local/**', 'e2e/runtime/**', 'packages/*/dist/**'] },
+	{ ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.n8n-local/**', 'e2e/runtimes/**', 'e2e/node/**', 'e2e/.cache/**', 'packages/*/dist/**'] },
 	{
 		files: ['**/*.ts'],
 		languageOptions: { parser: tsParser, parserOptions: { ecmaVersion: 2022, sourceType: 'module' } },

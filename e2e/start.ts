@@ -1,21 +1,26 @@
-// `npm start`: a real n8n 2.8.4 with this package installed as a community package, wired to the local X API
-// emulator (demo data), with credentials and the example workflows imported and the instant auto-reply example active.
-// The first start installs n8n into e2e/runtime (a few minutes); later starts reuse it and the user folder.
+// `npm start`: a real n8n (2.8.4 unless N8N_VERSION picks another runtime of e2e/runtimes) with this package installed
+// as a community package, wired to the local X API emulator (demo data), with credentials and the example workflows
+// imported and the instant auto-reply example active. The first start installs n8n into e2e/runtimes/<version> (a few
+// minutes); later starts reuse it and the user folder.
 import fs from 'node:fs';
 import path from 'node:path';
-import { LOCAL_USER_FOLDER } from './lib/paths';
+import { localUserFolder } from './lib/paths';
 import { freePort } from './lib/proc';
 import { ensureRuntime, buildPackage, packPackage, installPackageIntoN8n, sha256 } from './lib/runtime';
 import { OWNER, n8nEnv, startN8n, RestClient, type N8nServer } from './lib/n8n';
 import { startDemoEmulator, demoCredentials, oauthCallbackUrls, stubModelCredential, CREDENTIAL_NAMES, STUB_MODEL_CREDENTIAL } from './lib/demo';
 import { demoResponder, startOpenAiStub } from './lib/openai-stub';
 import { loadExamples, activeExamples } from './lib/examples';
-import { importCredentials, importWorkflows, publishWorkflow } from './lib/setup';
+import { importCredentials, importWorkflows, activateWorkflow } from './lib/setup';
+import { selectedRuntime } from './lib/runtimes';
 import type { DemoInfo, Emulator } from './lib/emulator';
 
 const DEFAULT_N8N_PORT = 5678;
 const DEFAULT_EMULATOR_PORT = 8787;
-const STATE_FILE = path.join(LOCAL_USER_FOLDER, 'start-state.json');
+// N8N_VERSION=<version> picks another runtime of e2e/runtimes (`npm start` uses the default otherwise).
+const RUNTIME = selectedRuntime();
+const USER_FOLDER = localUserFolder(RUNTIME.id, RUNTIME.isDefault);
+const STATE_FILE = path.join(USER_FOLDER, 'start-state.json');
 
 const startedAt = Date.now();
 const elapsed = (): string => `${((Date.now() - startedAt) / 1000).toFixed(1)} s`;
@@ -47,7 +52,7 @@ function banner({ n8nUrl, emu, demo, logFile }: { n8nUrl: string; emu: Emulator;
 	const sendAsBob = `curl -X POST -H 'content-type: application/json' -d '{"userId":"${users.bob.id}","to":"${users.alice.id}","text":"Hello Alice"}' ${emu.url}/_emulator/sendAs`;
 	return [
 		'',
-		'n8n with the X Direct Messages nodes is ready.',
+		`n8n ${RUNTIME.n8nVersion} (Node ${RUNTIME.nodeMajor}) with the X Direct Messages nodes is ready.`,
 		'',
 		`  Editor:    ${n8nUrl}`,
 		`  Login:     ${OWNER.email} / ${OWNER.password}`,
@@ -88,7 +93,7 @@ async function importExamplesWhenChanged(env: ReturnType<typeof n8nEnv>, scratch
 	if (state.examplesHash !== examplesHash) {
 		step(`Importing ${examples.length} example workflows from examples/`);
 		await importWorkflows(env, examples.map(({ workflow }) => workflow), scratchDir);
-		for (const { workflow } of activeExamples(examples)) await publishWorkflow(env, workflow.id);
+		for (const { workflow } of activeExamples(examples)) await activateWorkflow(env, workflow.id);
 		writeState({ ...state, examplesHash });
 	} else {
 		step('Example workflows unchanged since the last start (kept with your edits)');
@@ -96,7 +101,8 @@ async function importExamplesWhenChanged(env: ReturnType<typeof n8nEnv>, scratch
 }
 
 async function main(): Promise<void> {
-	const userFolder = LOCAL_USER_FOLDER;
+	const userFolder = USER_FOLDER;
+	step(`n8n ${RUNTIME.n8nVersion} on Node ${RUNTIME.nodeMajor} (e2e/runtimes/${RUNTIME.folder}${RUNTIME.variant ? `, ${RUNTIME.variant.description}` : ''}; N8N_VERSION picks another), user folder ${path.basename(userFolder)}/`);
 	const scratchDir = path.join(userFolder, 'scratch');
 	fs.mkdirSync(scratchDir, { recursive: true });
 	await preparePackage(userFolder);

@@ -1,10 +1,11 @@
-// Headless Debian Chromium driven by playwright-core (from e2e/runtime); no browser download involved.
+// Headless Debian Chromium driven by playwright-core (from the default runtime, e2e/runtimes/<default>); no browser download involved.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { RUNTIME_MODULES, CHROMIUM } from './paths';
+import { CHROMIUM } from './paths';
+import { selectedRuntime } from './runtimes';
 
-// The part of playwright-core's API the suites use. playwright-core lives in e2e/runtime (installed on first use), so
+// The part of playwright-core's API the suites use. playwright-core lives in the default runtime (installed on first use), so
 // its own type declarations are not there when the tree is type-checked; these mirror its signatures.
 
 /** A DOM element as the functions passed to $$eval / waitForFunction see it inside the page. */
@@ -86,7 +87,7 @@ export async function launchBrowser(): Promise<Browser> {
 	if (!fs.existsSync(CHROMIUM)) {
 		throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH`);
 	}
-	const { chromium } = require(path.join(RUNTIME_MODULES, 'playwright-core')) as PlaywrightCore;
+	const { chromium } = require(path.join(selectedRuntime().modules, 'playwright-core')) as PlaywrightCore;
 	const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'x-dm-e2e-chromium-'));
 	const context = await chromium.launchPersistentContext(userDataDir, {
 		executablePath: CHROMIUM,

@@ -1,8 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { N8N_BIN, RUNTIME_MODULES, WORK_DIR } from './paths';
-import { cleanEnv, run, waitFor, WaitAborted, type Env, type RunResult } from './proc';
+import { WORK_DIR } from './paths';
+import { run, waitFor, WaitAborted, type Env, type RunResult } from './proc';
+import { runtimeEnv } from './runtime';
+import { nodeBinary, selectedRuntime, versionTraits, type Runtime } from './runtimes';
 
 export const OWNER = Object.freeze({
 	email: 'owner@example.com',
@@ -44,9 +46,13 @@ export interface ExecuteOutput {
 export interface N8nServer {
 	url: string;
 	probeUrl: string;
+	/** When `/healthz` first answered (ms): n8n 2.41 activates workflows, and so polls first, 10-20 s later. */
+	healthyAt: number;
 	child: ChildProcess;
 	logFile?: string;
 	stop(): Promise<void>;
+	/** SIGKILL, as a crash or a power cut would end n8n: no shutdown, nothing saved on the way out. */
+	crash(): Promise<void>;
 	exited(): boolean;
 }
 
@@ -54,9 +60,20 @@ export interface N8nServer {
 // left behind. An interrupted run needs none of this: Ctrl-C and CI's `timeout` signal the whole process group.
 const PID_DIR = path.join(WORK_DIR, 'n8n-pids');
 
-/** Environment for one n8n user folder: quiet, local only, SQLite, fixed ports. */
-export function n8nEnv({ userFolder, port, brokerPort, extra = {} }: { userFolder: string; port: number; brokerPort: number; extra?: Env }): Env {
-	return cleanEnv({
+/**
+ * Environment for one n8n user folder: quiet, local only, SQLite, fixed ports, the runtime's Node first on PATH and
+ * what that n8n version needs (versionTraits: the legacy expression engine for 1.x on Node 20).
+ */
+export function n8nEnv({ userFolder, port, brokerPort, extra = {}, runtime = selectedRuntime() }: {
+	userFolder: string;
+	port: number;
+	brokerPort: number;
+	extra?: Env;
+	runtime?: Runtime;
+}): Env {
+	return runtimeEnv(runtime, {
+		// Ours (which runtime), not n8n's: n8n hands N8N_VERSION on to its task runners as its own version.
+		N8N_VERSION: undefined,
 		N8N_USER_FOLDER: userFolder,
 		N8N_DIAGNOSTICS_ENABLED: 'false',
 		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
@@ -68,6 +85,9 @@ export function n8nEnv({ userFolder, port, brokerPort, extra = {} }: { userFolde
 		N8N_PORT: String(port),
 		// The public URL n8n gives webhook nodes: X (here the emulator) calls the Instant Trigger there.
 		WEBHOOK_URL: `http://127.0.0.1:${port}/`,
+		// The editor's URL, which n8n builds OAuth callback URLs from (from WEBHOOK_URL when unset): the localhost URL
+		// the browser opens and the emulator's demo OAuth client has as its redirect URI.
+		N8N_EDITOR_BASE_URL: `http://localhost:${port}`,
 		N8N_SECURE_COOKIE: 'false',
 		// info, not warn: `n8n execute --rawOutput` prints the run through the logger.
 		N8N_LOG_LEVEL: 'info',
@@ -75,13 +95,14 @@ export function n8nEnv({ userFolder, port, brokerPort, extra = {} }: { userFolde
 		DB_TYPE: 'sqlite',
 		DB_SQLITE_POOL_SIZE: '1',
 		N8N_HIRING_BANNER_ENABLED: 'false',
+		...versionTraits(runtime).env,
 		...extra,
 	});
 }
 
 /** One n8n CLI command (import:*, execute, publish:workflow ...); resolves { code, stdout, stderr, output }. */
-export function n8nCli(args: string[], env: Env): Promise<RunResult> {
-	return run(process.execPath, [N8N_BIN, ...args], { env });
+export function n8nCli(args: string[], env: Env, runtime = selectedRuntime()): Promise<RunResult> {
+	return run(nodeBinary(runtime), [runtime.n8nBin, ...args], { env });
 }
 
 export async function n8nCliOrThrow(args: string[], env: Env): Promise<RunResult> {
@@ -128,6 +149,29 @@ export function trackPid(pid: number | undefined, running: boolean): void {
 	}
 }
 
+/** Parent pid -> child pids of every process (from /proc; empty where there is no /proc). */
+function processTree(): Map<number, number[]> {
+	const children = new Map<number, number[]>();
+	if (!fs.existsSync('/proc')) return children;
+	for (const name of fs.readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
+		try {
+			// Field 4 of /proc/<pid>/stat is the parent pid; the command name before it may contain spaces.
+			const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
+			const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+			children.set(parent, [...(children.get(parent) ?? []), Number(name)]);
+		} catch {
+			// The process ended meanwhile.
+		}
+	}
+	return children;
+}
+
+/** The pids of a process's children, grandchildren ... */
+function descendantPids(pid: number | undefined, tree = processTree()): number[] {
+	if (pid === undefined) return [];
+	return (tree.get(pid) ?? []).flatMap((child) => [...descendantPids(child, tree), child]);
+}
+
 /** Stops n8n processes whose pid files are still there (an e2e suite crashed before its teardown). */
 export function killLeftoverN8n(): number[] {
 	if (!fs.existsSync(PID_DIR)) return [];
@@ -144,36 +188,40 @@ export function killLeftoverN8n(): number[] {
 	return killed;
 }
 
-async function waitUntilServing(probeUrl: string, timeoutMs: number, exitedEarly: () => string | undefined): Promise<void> {
+/** Waits for /healthz, then for the REST API; resolves when /healthz first answered. */
+async function waitUntilServing(probeUrl: string, timeoutMs: number, exitedEarly: () => string | undefined): Promise<number> {
 	await waitFor('n8n /healthz', async () => {
 		const exitMessage = exitedEarly();
 		if (exitMessage) throw new WaitAborted(exitMessage);
 		const response = await fetch(`${probeUrl}/healthz`);
 		return response.ok;
 	}, { timeoutMs, intervalMs: 300 });
+	const healthyAt = Date.now();
 	// /healthz answers while n8n still serves "n8n is starting up" for every route; wait for real JSON settings.
 	await waitFor('n8n REST API', async () => {
 		const response = await fetch(`${probeUrl}/rest/settings`);
 		const text = await response.text();
 		return response.ok && text.startsWith('{') && (JSON.parse(text) as { data?: unknown }).data !== undefined;
 	}, { timeoutMs, intervalMs: 300 });
+	return healthyAt;
 }
 
 /**
  * `n8n start` in the background. Returns { url, probeUrl, child, logFile, stop() } once the REST API answers.
  * Output goes to `logFile` (or is drained) so a full pipe never blocks n8n.
  */
-export async function startN8n({ env, logFile, detached = false, timeoutMs = 120000 }: {
+export async function startN8n({ env, logFile, detached = false, timeoutMs = 120000, runtime = selectedRuntime() }: {
 	env: Env;
 	logFile?: string;
 	detached?: boolean;
 	timeoutMs?: number;
+	runtime?: Runtime;
 }): Promise<N8nServer> {
 	const url = `http://localhost:${env.N8N_PORT}`;
 	const probeUrl = `http://127.0.0.1:${env.N8N_PORT}`;
 	const out = logFile ? fs.openSync(logFile, 'a') : 'pipe';
 	// detached: own process group, so a Ctrl-C in the terminal reaches only the caller, which then stops n8n in order.
-	const child = spawn(process.execPath, [N8N_BIN, 'start'], { env, detached, stdio: ['ignore', out, out] });
+	const child = spawn(nodeBinary(runtime), [runtime.n8nBin, 'start'], { env, detached, stdio: ['ignore', out, out] });
 	const tracked = !detached;
 	if (tracked) trackPid(child.pid, true);
 	let exited = false;
@@ -198,9 +246,22 @@ export async function startN8n({ env, logFile, detached = false, timeoutMs = 120
 		await exitPromise;
 		clearTimeout(killTimer);
 	};
-	const server: N8nServer = { url, probeUrl, child, logFile, stop, exited: () => exited };
+	const crash = async (): Promise<void> => {
+		if (exited) return;
+		// Its task runner too: an orphaned runner would outlive the crash.
+		const family = [...descendantPids(child.pid), child.pid];
+		for (const pid of family) {
+			try {
+				if (pid !== undefined) process.kill(pid, 'SIGKILL');
+			} catch {
+				// Already gone.
+			}
+		}
+		await exitPromise;
+	};
+	const server: N8nServer = { url, probeUrl, healthyAt: 0, child, logFile, stop, crash, exited: () => exited };
 	try {
-		await waitUntilServing(probeUrl, timeoutMs, () =>
+		server.healthyAt = await waitUntilServing(probeUrl, timeoutMs, () =>
 			(exited ? `n8n exited early (${exitCode})${logFile ? `, see ${logFile}` : ''}` : undefined));
 	} catch (error) {
 		await stop();
@@ -271,8 +332,9 @@ interface FlattedModule {
 	parse(text: string): unknown;
 }
 
+/** A module of the selected runtime's node_modules, loaded into this (the machine's Node) process. */
 function runtimeModule<T>(name: string): T {
-	return require(path.join(RUNTIME_MODULES, name)) as T;
+	return require(path.join(selectedRuntime().modules, name)) as T;
 }
 
 /** Reads rows from n8n's SQLite database with the sqlite3 module n8n itself uses. */

@@ -25,7 +25,7 @@ const isJestVariable = (key: string, value: string | undefined): boolean =>
 
 /**
  * The environment without the npm_* variables that `npm start` / `npm run` export: a nested npm would read
- * them as its own config (the repo's `ignore-scripts=true` would then stop sqlite3 from building in e2e/runtime).
+ * them as its own config (the repo's `ignore-scripts=true` would then apply to the runtimes' `npm rebuild sqlite3`).
  * Jest's variables are left out too.
  */
 export function cleanEnv(extra: Env = {}): Env {

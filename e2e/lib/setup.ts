@@ -2,7 +2,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { n8nCliOrThrow } from './n8n';
-import type { Env } from './proc';
+import type { Env, RunResult } from './proc';
+import { selectedRuntime, versionTraits } from './runtimes';
 
 /** Writes `content` as JSON to a temporary file inside `dir`, runs `action(file)`, and removes the file again. */
 async function withJsonFile<T>(dir: string, name: string, content: unknown, action: (file: string) => Promise<T>): Promise<T> {
@@ -28,7 +29,10 @@ export async function importWorkflows(env: Env, workflows: unknown[], scratchDir
 		(file) => n8nCliOrThrow(['import:workflow', `--input=${file}`], env));
 }
 
-/** Publishes (activates) a workflow; takes effect when `n8n start` runs next. */
-export async function publishWorkflow(env: Env, workflowId: string): Promise<void> {
-	await n8nCliOrThrow(['publish:workflow', `--id=${workflowId}`], env);
+/**
+ * Activates a workflow the way the runtime's n8n version does it (2.x `publish:workflow`, 1.x `update:workflow
+ * --active=true`); takes effect when `n8n start` runs next.
+ */
+export async function activateWorkflow(env: Env, workflowId: string, runtime = selectedRuntime()): Promise<RunResult> {
+	return n8nCliOrThrow(versionTraits(runtime).activateArgs(workflowId), env);
 }

@@ -1,5 +1,6 @@
 // Each example workflow runs in real n8n through the CLI (`n8n execute --id`) against the emulator, and what it
-// did is checked against the emulator's ground truth (stored events, request log).
+// did is checked against the emulator's ground truth (stored events, request log). Runs on every n8n version of the
+// matrix (N8N_VERSION).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -8,22 +9,34 @@ import { parseExecuteOutput, nodeOutput, type ExecuteOutput } from '../lib/n8n';
 import { loadExamples, exampleByFile, type Workflow } from '../lib/examples';
 import { CREDENTIAL_IDS, CREDENTIAL_NAMES } from '../lib/demo';
 import { e2eRun, log } from '../lib/run';
-import type { RunResult } from '../lib/proc';
+import { versionTraits } from '../lib/runtimes';
+import type { Env, RunResult } from '../lib/proc';
 import type { DemoInfo, DmEventRecord, Emulator } from '../lib/emulator';
 
-const ERROR_WORKFLOW_ID = 'xdmE2eSendToClosed';
+// At most 16 characters, like the examples' ids: n8n 1.x keeps static data only for ids that short.
+const ERROR_WORKFLOW_ID = 'xdmE2eClosedDm';
+const EXPRESSION_WORKFLOW_ID = 'xdmE2eExpression';
+const EXPRESSION_TEXT = "={{ 'Expression: ' + (6 * 7) }}";
+const N8N_1X_MAX_WORKFLOW_ID_LENGTH = 16;
 const SETUP_TIMEOUT_MS = 300 * 1000;
 const TEST_TIMEOUT_MS = 120 * 1000;
 
-/** A workflow that is not an example: DM to a user who accepts no DMs, to see a node error in real n8n. */
-function sendToClosedInboxWorkflow(): Workflow {
+/** A workflow that is not an example: examples/send-dm.json with other send parameters. */
+function sendDmVariant(id: string, name: string, parameters: Record<string, unknown>): Workflow {
 	const sendDm = exampleByFile('send-dm.json');
 	const nodes = sendDm.nodes.filter((node) => node.type !== 'n8n-nodes-base.stickyNote').map((node) => structuredClone(node));
 	const sendNode = nodes.find((node) => node.type === 'n8n-nodes-x-dm.xDirectMessages');
 	assert.ok(sendNode, 'examples/send-dm.json has an X Direct Messages node');
-	sendNode.parameters.recipient = { __rl: true, mode: 'username', value: '@dave_nodm' };
-	return { ...sendDm, id: ERROR_WORKFLOW_ID, name: 'e2e: DM to a closed inbox', nodes };
+	Object.assign(sendNode.parameters, parameters);
+	return { ...sendDm, id, name, nodes };
 }
+
+/** DM to a user who accepts no DMs, to see a node error in real n8n. */
+const sendToClosedInboxWorkflow = (): Workflow =>
+	sendDmVariant(ERROR_WORKFLOW_ID, 'e2e: DM to a closed inbox', { recipient: { __rl: true, mode: 'username', value: '@dave_nodm' } });
+
+/** A DM whose text is an expression (n8n's expression engine evaluates the node's parameter). */
+const expressionWorkflow = (): Workflow => sendDmVariant(EXPRESSION_WORKFLOW_ID, 'e2e: DM text from an expression', { text: EXPRESSION_TEXT });
 
 interface Outcome {
 	result: RunResult;
@@ -31,8 +44,8 @@ interface Outcome {
 }
 
 /** Runs a workflow and returns { result, run } with run = the parsed IRun (rc and output attached to failures). */
-async function execute(instance: Instance, workflowId: string): Promise<Outcome> {
-	const result = await instance.execute(workflowId);
+async function execute(instance: Instance, workflowId: string, envChanges?: Env): Promise<Outcome> {
+	const result = envChanges ? await instance.cli(['execute', `--id=${workflowId}`, '--rawOutput'], envChanges) : await instance.execute(workflowId);
 	const run = parseExecuteOutput(result.stdout);
 	return { result, run };
 }
@@ -57,7 +70,7 @@ describe('headless', () => {
 	beforeAll(async () => {
 		log('suite headless: setting up');
 		const examples = loadExamples().map(({ workflow }) => workflow);
-		const instance = await createInstance({ name: 'headless', tarball: e2eRun().tarball, workflows: [...examples, sendToClosedInboxWorkflow()] });
+		const instance = await createInstance({ name: 'headless', tarball: e2eRun().tarball, workflows: [...examples, sendToClosedInboxWorkflow(), expressionWorkflow()] });
 		suite = { instance, emu: instance.emu, users: instance.demo.users };
 	}, SETUP_TIMEOUT_MS);
 
@@ -153,6 +166,29 @@ describe('headless', () => {
 		assert.match(result.output, /Execution error/);
 		assert.match(result.output, /does not accept Direct Messages/);
 		assert.equal(newEventsSince(emu, known).length, 0, 'nothing was sent');
+	}, TEST_TIMEOUT_MS);
+
+	test('every example workflow id has at most 16 characters (n8n 1.x saves no static data for longer ids)', () => {
+		for (const { file, workflow } of loadExamples()) {
+			assert.ok(workflow.id.length <= N8N_1X_MAX_WORKFLOW_ID_LENGTH, `examples/${file}: id ${workflow.id} has ${workflow.id.length} characters`);
+		}
+	});
+
+	test('an expression in a parameter evaluates (n8n 1.x on Node 20: only with N8N_EXPRESSION_ENGINE=legacy)', async () => {
+		const { instance, emu, users } = context();
+		if (versionTraits(instance.runtime).env.N8N_EXPRESSION_ENGINE === 'legacy') {
+			// The default engine needs isolated-vm 6, which has no build for Node 20: the run fails and sends nothing.
+			const known = eventIds(emu);
+			const withDefaultEngine = await execute(instance, EXPRESSION_WORKFLOW_ID, { N8N_EXPRESSION_ENGINE: undefined });
+			assert.notEqual(withDefaultEngine.run?.status, 'success', withDefaultEngine.result.output.slice(-2000));
+			assert.match(withDefaultEngine.result.output, /IsolatePool|isolated-vm/);
+			assert.equal(newEventsSince(emu, known).length, 0, 'nothing was sent');
+		}
+		const known = eventIds(emu);
+		const outcome = await execute(instance, EXPRESSION_WORKFLOW_ID);
+		assertSucceeded(outcome);
+		const created = newEventsSince(emu, known);
+		assert.deepEqual(created.map((event) => [event.sender_id, event.text]), [[users.alice.id, 'Expression: 42']]);
 	}, TEST_TIMEOUT_MS);
 
 	test('the imported credentials are stored encrypted and keep their emulator settings', async () => {
