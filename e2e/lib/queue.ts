@@ -5,12 +5,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { E2E_DIR, N8N_BIN, RUNTIME_MODULES } from './paths';
+import { E2E_DIR } from './paths';
+import { nodeBinary, selectedRuntime } from './runtimes';
 import { freePort, run, waitFor, WaitAborted, type Env } from './proc';
 import { installPackageIntoN8n } from './runtime';
 import { n8nEnv, startN8n, trackPid, type ExecutionData, type N8nServer, type StoredExecution } from './n8n';
 import { startDemoEmulator, demoCredentials, oauthCallbackUrls, type DemoTokens } from './demo';
-import { importCredentials, importWorkflows, publishWorkflow } from './setup';
+import { activateWorkflow, importCredentials, importWorkflows } from './setup';
 import type { DemoInfo, Emulator, EmulatorOptions } from './emulator';
 import type { Workflow } from './examples';
 
@@ -88,7 +89,8 @@ export interface QueueProcess {
 async function spawnN8nProcess(role: 'worker' | 'webhook', name: string, userFolder: string, env: Env): Promise<QueueProcess> {
 	const logFile = path.join(userFolder, 'n8n.log');
 	const out = fs.openSync(logFile, 'a');
-	const child = spawn(process.execPath, [N8N_BIN, role], { env, stdio: ['ignore', out, out] });
+	const runtime = selectedRuntime();
+	const child = spawn(nodeBinary(runtime), [runtime.n8nBin, role], { env, stdio: ['ignore', out, out] });
 	fs.closeSync(out);
 	trackPid(child.pid, true);
 	let exited = false;
@@ -137,7 +139,7 @@ interface PgClient {
 type PgModule = { Client: new (config: Record<string, unknown>) => PgClient };
 type FlattedModule = { parse(text: string): unknown };
 
-const runtimeModule = <T>(name: string): T => require(path.join(RUNTIME_MODULES, name)) as T;
+const runtimeModule = <T>(name: string): T => require(path.join(selectedRuntime().modules, name)) as T;
 
 export async function queryPostgres(services: QueueServices, sql: string, params: unknown[] = []): Promise<Array<Record<string, unknown>>> {
 	const { Client } = runtimeModule<PgModule>('pg');
@@ -235,7 +237,7 @@ export async function startQueueCluster({ root, services, tarball, workflows, pu
 		const mainEnv = await envFor(mainFolder, mainPort);
 		await importCredentials(mainEnv, demoCredentials(emu, tokens), path.join(mainFolder, 'scratch'));
 		await importWorkflows(mainEnv, workflows, path.join(mainFolder, 'scratch'));
-		for (const id of publish) await publishWorkflow(mainEnv, id);
+		for (const id of publish) await activateWorkflow(mainEnv, id);
 
 		// Workers and the webhook processor first: activating the Instant Trigger makes X send a CRC check to the
 		// webhook processor's URL while the main is still starting.
