@@ -6,6 +6,7 @@
 import type { RequestContext } from './context';
 import { refuseForeignControl } from './control-guard';
 import type { Emulator } from './emulator';
+import type { StreamFaultSpec } from './push/stream';
 import type { RateLimitProfile, UsageCap } from './rate-limits';
 import * as responses from './responses';
 import type { Runtime } from './runtime';
@@ -89,6 +90,9 @@ const COMMANDS: Readonly<Record<string, Command>> = {
 	recheckWebhooks: (emu) => emu.recheckWebhooks(),
 	invalidateWebhook: (emu, args) => emu.invalidateWebhook(str(args.id ?? args.webhookId)),
 	replayJobs: (emu) => emu.replayJobs(),
+	streams: (emu, args) => emu.streams({ appId: optionalStr(args.appId) }),
+	streamFault: (emu, args) => ({ streams: emu.streamFault(args as unknown as StreamFaultSpec) }),
+	closeStreams: (emu, args) => ({ closed: emu.closeStreams({ appId: optionalStr(args.appId), disconnect: isTrue(args.disconnect) }) }),
 };
 
 // Arguments that change state: a GET (which any page can trigger with an <img>) may not carry them.
@@ -112,6 +116,7 @@ const READ_ONLY: ReadonlySet<string> = new Set([
 	'subscriptions',
 	'deliveries',
 	'replayJobs',
+	'streams',
 ]);
 
 // Sets and Maps become arrays/objects so users and other records serialize.

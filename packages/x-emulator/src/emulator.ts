@@ -19,6 +19,7 @@ import {
 	type SubscriptionView,
 	type WebhookView,
 } from './push/records';
+import type { StreamFaultSpec, StreamView } from './push/stream';
 import type { RateLimitProfile, UsageCap } from './rate-limits';
 import { Runtime } from './runtime';
 import { createServer } from './server';
@@ -379,6 +380,28 @@ export class Emulator {
 		if (!webhook) throw new store.EmulatorError(`unknown webhook ${webhookId}`);
 		webhook.valid = false;
 		return webhookView(webhook);
+	}
+
+	// ---- the Activity stream (GET /2/activity/stream; README "Activity stream") ----
+
+	/** The open stream connections (of one app), in the order they opened. */
+	streams({ appId }: { appId?: string } = {}): StreamView[] {
+		return this.runtime.push.stream.views(appId === undefined ? undefined : String(appId));
+	}
+
+	/**
+	 * Injects a stream fault: `disconnect` (the operational-disconnect line, then the end), `reset` (the socket drops),
+	 * `stall` / `resume`, `drop-next` / `duplicate-next` (`count` events) on the matching open connections, or with
+	 * `onConnect` on the app's next connection; `too-many-connections` refuses the next `count` attempts with the 429.
+	 * Returns the connections still open that it touched.
+	 */
+	streamFault(spec: StreamFaultSpec): StreamView[] {
+		return this.runtime.push.stream.fault(spec);
+	}
+
+	/** Ends the open stream connections (of one app); with `disconnect` each first gets the operational-disconnect line. */
+	closeStreams(options: { appId?: string; disconnect?: boolean } = {}): number {
+		return this.runtime.push.stream.closeAll(options);
 	}
 
 	/** The replay jobs (the last 100). */

@@ -9,6 +9,7 @@ export type { GroupLimits, RateLimitProfile, RateLimitProfileName, UsageCap } fr
 export type { OAuth1App, OAuth2Client } from './state';
 export type { DeliveryView, ReplayJobState, ReplayJobView, SubscriptionFilter, SubscriptionView, WebhookView } from './push/records';
 export type { EventUuidStyle } from './push/payloads';
+export type { StreamFaultKind, StreamFaultSpec, StreamView } from './push/stream';
 export type {
 	AttachmentInput,
 	ConversationView,

@@ -68,6 +68,20 @@ export interface EmulatorSettings {
 	replayToExclusive: boolean;
 	/** Wait before a replay job starts POSTing. */
 	replayDelayMs: number;
+
+	// ---- the Activity stream (GET /2/activity/stream, src/push/stream.ts; README "Activity stream") ----
+	/** `\r\n` heartbeat period on open streams (X: at least every 20 s); 0 = none. Real time, read at connect. */
+	streamHeartbeatMs: number;
+	/** Concurrent stream connections per app (X: 2). */
+	streamConnectionLimit: number;
+	/** Which subscriptions the stream carries: 'all' of the app's (GUESS), or only those 'without-webhook'. */
+	streamSubscriptions: 'all' | 'without-webhook';
+	/** 'once': a stream delivery shares the webhook's billing resource (GUESS); 'per-channel': billed apart. */
+	streamBilling: 'once' | 'per-channel';
+	/** After the start_time/end_time range: 'close' the connection (Post-stream docs) or go on 'live'. */
+	streamRecoveryMode: 'close' | 'live';
+	/** How far back start_time may reach (docs: 24 h; the history keeps 24 h). */
+	streamRecoveryWindowMs: number;
 }
 
 /** What startEmulator accepts: every setting, plus where to listen and the clock's start. */
@@ -111,6 +125,12 @@ export const DEFAULT_OPTIONS: Readonly<EmulatorSettings> = Object.freeze({
 	pushSeed: 1,
 	replayToExclusive: false,
 	replayDelayMs: 0,
+	streamHeartbeatMs: 20_000,
+	streamConnectionLimit: 2,
+	streamSubscriptions: 'all',
+	streamBilling: 'once',
+	streamRecoveryMode: 'close',
+	streamRecoveryWindowMs: 24 * 60 * 60 * 1000,
 });
 
 // Fixed when the emulator starts; the clock moves with emu.clock.advance/set instead.

@@ -83,6 +83,7 @@ const CURRENT: ProfileGroups = {
 	webhooksValidate: WEBHOOKS,
 	webhooksDelete: WEBHOOKS,
 	webhooksReplay: { app15: 100 },
+	activityStream: { app15: 450 },
 	activitySubscriptionsCreate: SUBSCRIPTIONS,
 	activitySubscriptionsList: SUBSCRIPTIONS,
 	activitySubscriptionsUpdate: SUBSCRIPTIONS,

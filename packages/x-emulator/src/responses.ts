@@ -13,6 +13,8 @@ export interface Reply {
 	body?: unknown;
 	headers?: Record<string, string>;
 	contentType?: string;
+	/** A streaming answer (GET /2/activity/stream): takes over the response; `headers` are the Date and rate-limit ones. */
+	stream?: (res: http.ServerResponse, headers: Record<string, string>) => void;
 }
 
 export function problemType(name: string): string {

@@ -13,6 +13,7 @@ import { DEFAULT_OPTIONS, START_ONLY_OPTIONS, isSettingName, type EmulatorOption
 import { appTokenRoutes } from './push/app-token';
 import { replayRoutes } from './push/replay';
 import { PushService } from './push/service';
+import { streamRoutes } from './push/stream-routes';
 import { subscriptionRoutes } from './push/subscription-routes';
 import { webhookRoutes } from './push/webhook-routes';
 import { createRateLimiter, type RateLimiter, type RateLimitProfile } from './rate-limits';
@@ -38,6 +39,7 @@ const ROUTES: readonly Route[] = [
 	...subscriptionRoutes,
 	...replayRoutes,
 	...appTokenRoutes,
+	...streamRoutes,
 ];
 
 export class Runtime {

@@ -250,6 +250,11 @@ async function handle(emulator: Runtime, control: ControlHandler, req: http.Inco
 	}
 	if (!hasStatus(fault)) recordViolations(emulator, ctx, response);
 	const serialized = serialize(response, serializeOptions(emulator));
+	if (response.stream && !hasStatus(fault) && fault?.reset !== 'during' && req.method !== 'HEAD') {
+		const { 'content-length': _length, 'content-type': _type, ...headers } = serialized.headers;
+		response.stream(res, headers);
+		return;
+	}
 	if (fault?.reset === 'during') {
 		sendHalf(req, res, serialized);
 		return;

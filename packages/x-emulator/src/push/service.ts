@@ -9,6 +9,7 @@ import { EmulatorError, findEvent } from '../store';
 import { postSigned, runCrc, type CrcOutcome } from './outgoing';
 import { dmPayload, envelopeBody, newEventUuid, readPayload, typingPayload } from './payloads';
 import type { DeliveryRecord, ReplayJobRecord, SubscriptionRecord, WebhookRecord } from './records';
+import { StreamHub } from './stream';
 
 const HOUR_MS = 60 * 60 * 1000;
 /** W1: invalid once no CRC passed for more than 28 hours (24 h plus a 4-hour grace period). */
@@ -39,6 +40,8 @@ export class PushService {
 	/** appId -> its delivery records, oldest first. */
 	readonly deliveryLog = new Map<string, DeliveryRecord[]>();
 	readonly replayJobs: ReplayJobRecord[] = [];
+	/** GET /2/activity/stream: open connections and the per-app event history. */
+	readonly stream: StreamHub;
 	random: () => number;
 	private readonly timers = new Set<NodeJS.Timeout>();
 	private readonly controllers = new Set<AbortController>();
@@ -51,6 +54,7 @@ export class PushService {
 
 	constructor(readonly runtime: Runtime) {
 		this.random = seededRandom(String(runtime.options.pushSeed));
+		this.stream = new StreamHub(this);
 	}
 
 	get options() {
@@ -118,6 +122,7 @@ export class PushService {
 	stop(): void {
 		this.stopped = true;
 		this.haltAll();
+		this.stream.stop();
 	}
 
 	start(): void {
@@ -132,6 +137,7 @@ export class PushService {
 		this.subscriptions.clear();
 		this.deliveryLog.clear();
 		this.replayJobs.length = 0;
+		this.stream.reset();
 		this.seq = 0;
 		this.reseed();
 	}
@@ -204,8 +210,8 @@ export class PushService {
 		return log;
 	}
 
-	private record(subscription: SubscriptionRecord, webhook: WebhookRecord, payload: unknown, dmEventId: string | undefined, eventAt: number): DeliveryRecord {
-		const eventUuid = newEventUuid(this.options.eventUuidStyle);
+	private record(subscription: SubscriptionRecord, webhook: WebhookRecord, envelope: { eventUuid: string; body: string }, dmEventId: string | undefined, eventAt: number): DeliveryRecord {
+		const { eventUuid, body } = envelope;
 		const record: DeliveryRecord = {
 			seq: (this.seq += 1),
 			event_uuid: eventUuid,
@@ -213,7 +219,7 @@ export class PushService {
 			appId: subscription.appId,
 			webhookId: webhook.id,
 			subscriptionId: subscription.subscription_id,
-			body: envelopeBody(subscription, eventUuid, payload),
+			body,
 			eventAt,
 			attempts: 0,
 			delivered: false,
@@ -229,14 +235,19 @@ export class PushService {
 		return record;
 	}
 
-	/** One event for one subscription: recorded and sent when the subscription has a valid webhook of its app. */
+	/**
+	 * One event for one subscription: recorded and sent when the subscription has a valid webhook of its app, and
+	 * (same event_uuid and bytes) put on the app's stream. The event_uuid when either took it.
+	 */
 	private emit(subscription: SubscriptionRecord, payload: unknown, eventAt: number, dmEventId?: string): string | undefined {
-		if (subscription.webhook_id === undefined) return undefined;
-		const webhook = this.webhooks.get(subscription.webhook_id);
-		if (!webhook || !webhook.valid || webhook.appId !== subscription.appId) return undefined;
-		const record = this.record(subscription, webhook, payload, dmEventId, eventAt);
-		this.dispatch(record);
-		return record.event_uuid;
+		const eventUuid = newEventUuid(this.options.eventUuidStyle);
+		const body = envelopeBody(subscription, eventUuid, payload);
+		const webhook = subscription.webhook_id === undefined ? undefined : this.webhooks.get(subscription.webhook_id);
+		const hooked = Boolean(webhook && webhook.valid && webhook.appId === subscription.appId);
+		if (webhook && hooked) this.dispatch(this.record(subscription, webhook, { eventUuid, body }, dmEventId, eventAt));
+		const streamed = this.options.streamSubscriptions === 'all' || subscription.webhook_id === undefined;
+		if (streamed) this.stream.publish({ appId: subscription.appId, event_type: subscription.event_type, event_uuid: eventUuid, eventAt, line: body, ...(dmEventId === undefined ? {} : { dmEventId }) });
+		return hooked || streamed ? eventUuid : undefined;
 	}
 
 	private matching(eventType: string, userIds: readonly string[]): SubscriptionRecord[] {
