@@ -1,4 +1,4 @@
-import type { IHookFunctions } from 'n8n-workflow';
+import type { INode, Logger } from 'n8n-workflow';
 
 import { toNodeError } from '../shared/errors';
 import type { XApi } from '../shared/transport';
@@ -53,7 +53,7 @@ export function replayWindow(state: InstantState, nowMs: number): ReplayWindow |
  * once X reports the job complete), or undefined when none was started.
  */
 export async function catchUp(
-	ctx: IHookFunctions,
+	ctx: { getNode(): INode; logger: Logger },
 	app: XApi,
 	webhookId: string,
 	state: InstantState,
@@ -82,3 +82,4 @@ export async function catchUp(
 		return undefined;
 	}
 }
+

@@ -11,7 +11,7 @@ import { lifecycleError } from './refusals';
 import type { InstantSettings } from './settings';
 import { readSettings, sendersFingerprint, subscriptionTag } from './settings';
 import type { InstantState, OwnSubscription } from './state';
-import { forgetMemory, loadState, memoryOf, mergeMemory, saveState } from './state';
+import { claimCatchUp, forgetMemory, loadState, memoryOf, mergeMemory, saveState } from './state';
 import type { XSubscription, XWebhook } from './x-activity';
 import {
 	createSubscription,
@@ -113,7 +113,9 @@ export async function checkExists(this: IHookFunctions): Promise<boolean> {
 		if (!complete) return false;
 		// n8n restarts call only checkExists: this is where deliveries missed while it was down are asked for again.
 		const senders = await resolveSenders(session);
-		const job = isProduction(this) && session.settings.catchUp ? await catchUp(this, session.app, webhook.id, session.state, nowMs) : undefined;
+		const catchingUp = isProduction(this) && session.settings.catchUp;
+		if (catchingUp) claimCatchUp(memoryScope(this));
+		const job = catchingUp ? await catchUp(this, session.app, webhook.id, session.state, nowMs) : undefined;
 		persist(session, { ...session.state, senders, replayJob: job ?? session.state.replayJob });
 		return true;
 	});
@@ -187,6 +189,7 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 		};
 		// The same webhook as before (re-validated, or a subscription deleted outside n8n): deliveries may be missing.
 		const catchingUp = sameWebhook && isProduction(this) && session.settings.catchUp;
+		if (isProduction(this)) claimCatchUp(memoryScope(this));
 		const job = catchingUp ? await catchUp(this, session.app, webhook.id, session.state, nowMs) : undefined;
 		persist(session, sameWebhook ? { ...state, replayJob: job ?? state.replayJob } : { ...state, coveredUntil: undefined, replayJob: undefined });
 		return true;

@@ -1,8 +1,10 @@
 import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
+import { triggerLimits } from '../shared/connection';
 import { passesSenderFilter } from '../shared/filters';
-import { OAUTH2_CREDENTIAL_TYPE } from '../shared/transport';
+import { appOnlyConnection, createXApi, OAUTH2_CREDENTIAL_TYPE } from '../shared/transport';
 import { withAttachments } from './attachments';
+import { catchUp } from './catch-up';
 import { memoryScope } from './lifecycle';
 import type { Delivery, Incoming, InstantItem } from './payload';
 import { decodeIncoming, itemsOf } from './payload';
@@ -10,7 +12,8 @@ import type { InstantSettings } from './settings';
 import { readSettings } from './settings';
 import { crcResponse, isSignedBy } from './signature';
 import type { InstantState } from './state';
-import { claimUnseen, loadState, memoryOf, mergeMemory, saveState } from './state';
+import { claimCatchUp, claimUnseen, loadState, memoryOf, mergeMemory, saveState } from './state';
+import { listWebhooks } from './x-activity';
 
 const SIGNATURE_HEADER = 'x-twitter-webhooks-signature';
 
@@ -97,6 +100,34 @@ function replayStatus(ctx: IWebhookFunctions, status: Extract<Incoming, { kind: 
 	return answer(ctx, 200, {});
 }
 
+/**
+ * The catch-up of a restart that ran no activation in this process (n8n 2.36+ keeps its webhooks registered across
+ * restarts without calling checkExists; a webhook processor in queue mode never activates): the first signed
+ * delivery asks X to replay what it could not deliver meanwhile. Failures are logged; the delivery is handled anyway.
+ */
+async function catchUpAfterRestart(ctx: IWebhookFunctions): Promise<void> {
+	const settings = readSettings(ctx);
+	if (ctx.getMode() === 'manual' || !settings.catchUp) return;
+	const staticData = ctx.getWorkflowStaticData('node');
+	const saved = loadState(staticData);
+	// Only where n8n kept what earlier deliveries saved (their dedupe memory): a replay without it would emit again
+	// what was already delivered. n8n 2.41 does not keep the static data a webhook call writes (README, Compatibility).
+	if (saved.webhookId === undefined || saved.lastSeenAt === undefined) return;
+	const webhookId = saved.webhookId;
+	if (!claimCatchUp(memoryScope(ctx))) return;
+	try {
+		const limits = triggerLimits(ctx);
+		const app = createXApi(await appOnlyConnection({ context: ctx, credentialType: OAUTH2_CREDENTIAL_TYPE }, limits.timeoutMs), limits);
+		const { webhooks, nowMs } = await listWebhooks(app);
+		if (!webhooks.some((hook) => hook.id === webhookId && hook.valid)) return;
+		const state = loadState(staticData);
+		const job = await catchUp(ctx, app, webhookId, state, nowMs);
+		if (job) saveState(staticData, mergeMemory({ ...loadState(staticData), replayJob: job }, memoryOf(memoryScope(ctx))));
+	} catch (error) {
+		ctx.logger.warn(`${logName(ctx)}: no catch-up replay after the restart: ${(error as Error).message}`);
+	}
+}
+
 /** webhook(): the CRC GET, and signed POSTs that become one execution per delivery with something new. */
 export async function receive(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const credentials = await this.getCredentials(OAUTH2_CREDENTIAL_TYPE);
@@ -121,5 +152,6 @@ export async function receive(this: IWebhookFunctions): Promise<IWebhookResponse
 	const incoming = decodeIncoming(this.getBodyData());
 	if (incoming.kind === 'replay-status') return replayStatus(this, incoming);
 	if (incoming.kind === 'unknown') return answer(this, 200, {});
+	await catchUpAfterRestart(this);
 	return await emitDelivery(this, incoming.delivery);
 }

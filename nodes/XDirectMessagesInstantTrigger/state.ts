@@ -171,7 +171,23 @@ export function mergeMemory(state: InstantState, memory: Memory, times: { delive
 	};
 }
 
+/**
+ * Workflow nodes whose catch-up this process has already run or started (key: memoryScope). n8n 2.36+ with its
+ * workflow publication service does not run the webhook methods again when it restarts (n8n keeps its own record of
+ * the webhook), and a webhook processor in queue mode never activates: there the first signed delivery after the
+ * start catches up instead. An activation in this process counts as the catch-up.
+ */
+const caughtUp = new Set<string>();
+
+/** Marks the catch-up as done in this process; returns whether it was the first for that workflow node. */
+export function claimCatchUp(scope: string): boolean {
+	if (caughtUp.has(scope)) return false;
+	caughtUp.add(scope);
+	return true;
+}
+
 /** Forgets this process's memory of a node (deactivation): its entries stay in the saved state. */
 export function forgetMemory(scope: string): void {
 	memories.delete(scope);
+	caughtUp.delete(scope);
 }

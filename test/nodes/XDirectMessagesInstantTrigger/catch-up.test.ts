@@ -1,5 +1,6 @@
 // Nothing lost across downtime: after n8n was down, the activation asks X to replay, and each DM starts one execution.
 import { replayWindow, REPLAY_WINDOW_MS } from '../../../nodes/XDirectMessagesInstantTrigger/catch-up';
+import { forgetMemory } from '../../../nodes/XDirectMessagesInstantTrigger/state';
 import { APP_ID, settleFor, useInstantEnv, waitFor } from './instant-env';
 
 const env = useInstantEnv();
@@ -63,6 +64,34 @@ test('DMs sent while n8n was down arrive once after the restart (checkExists →
 	expect(wf.emitted().map((item) => item.text)).toEqual(['before', 'while down 1', 'while down 2']);
 	expect(env.emu.replayJobs().filter((job) => job.webhookId === wf.nodeState.webhookId)).toHaveLength(1);
 	expect(env.host.logged('info')).toEqual(expect.arrayContaining([expect.stringContaining('asked X to replay deliveries from')]));
+});
+
+test('a restart that runs no activation (n8n 2.36+, a webhook processor): the first delivery after it asks for the replay', async () => {
+	const { alice, bob, carol } = env.people;
+	const wf = env.workflow('wf-restart');
+	await wf.activate();
+	env.emu.sendAs(bob.id, { to: alice.id, text: 'before' });
+	await waitFor(() => wf.executions.length === 1, 'the first DM');
+
+	await env.host.down();
+	env.emu.sendAs(bob.id, { to: alice.id, text: 'while down 1' });
+	env.emu.sendAs(carol.id, { to: alice.id, text: 'while down 2' });
+	await deliveriesGivenUp(String(wf.nodeState.webhookId), 2);
+	// A new process: no memory of the activation; n8n serves the webhook again without calling checkExists.
+	forgetMemory('wf-restart:node-wf-restart:live');
+	await env.host.up();
+	await settleFor(200);
+	expect(env.emu.replayJobs().filter((job) => job.webhookId === wf.nodeState.webhookId)).toHaveLength(0);
+
+	env.emu.sendAs(carol.id, { to: alice.id, text: 'after the restart' });
+	await waitFor(() => wf.emitted().length === 4, 'the new DM and the replayed ones');
+	await waitFor(() => env.host.logged('info').some((line) => line.includes('Complete')), 'the replay job status');
+	env.emu.sendAs(bob.id, { to: alice.id, text: 'later' });
+	await waitFor(() => wf.emitted().length === 5, 'a later DM');
+	await settleFor(200);
+	expect(wf.emitted().map((item) => item.text).sort()).toEqual(['after the restart', 'before', 'later', 'while down 1', 'while down 2']);
+	// One catch-up per process: the later delivery asked for none.
+	expect(env.emu.replayJobs().filter((job) => job.webhookId === wf.nodeState.webhookId)).toHaveLength(1);
 });
 
 test('a webhook invalidated during the downtime is re-validated and the missed DMs are replayed', async () => {
