@@ -43,9 +43,10 @@ async function deliveriesGivenUp(webhookId: string, count: number): Promise<void
 	await waitFor(() => env.emu.deliveries({ webhookId }).filter((entry) => !entry.delivered && entry.attempts >= 4).length === count, `${count} failed deliveries`, 8000);
 }
 
-test('DMs sent while n8n was down arrive once after the restart (checkExists → replay)', async () => {
+/** An active workflow that got one DM, then n8n went down and X gave up on two more. */
+async function downWithTwoMissed(workflowId: string) {
 	const { alice, bob, carol } = env.people;
-	const wf = env.workflow('wf-down');
+	const wf = env.workflow(workflowId);
 	await wf.activate();
 	env.emu.sendAs(bob.id, { to: alice.id, text: 'before' });
 	await waitFor(() => wf.executions.length === 1, 'the first DM');
@@ -54,6 +55,11 @@ test('DMs sent while n8n was down arrive once after the restart (checkExists →
 	env.emu.sendAs(bob.id, { to: alice.id, text: 'while down 1' });
 	env.emu.sendAs(carol.id, { to: alice.id, text: 'while down 2' });
 	await deliveriesGivenUp(String(wf.nodeState.webhookId), 2);
+	return wf;
+}
+
+test('DMs sent while n8n was down arrive once after the restart (checkExists → replay)', async () => {
+	const wf = await downWithTwoMissed('wf-down');
 	expect(wf.executions).toHaveLength(1);
 
 	await env.host.up();
@@ -68,15 +74,7 @@ test('DMs sent while n8n was down arrive once after the restart (checkExists →
 
 test('a restart that runs no activation (n8n 2.36+, a webhook processor): the first delivery after it asks for the replay', async () => {
 	const { alice, bob, carol } = env.people;
-	const wf = env.workflow('wf-restart');
-	await wf.activate();
-	env.emu.sendAs(bob.id, { to: alice.id, text: 'before' });
-	await waitFor(() => wf.executions.length === 1, 'the first DM');
-
-	await env.host.down();
-	env.emu.sendAs(bob.id, { to: alice.id, text: 'while down 1' });
-	env.emu.sendAs(carol.id, { to: alice.id, text: 'while down 2' });
-	await deliveriesGivenUp(String(wf.nodeState.webhookId), 2);
+	const wf = await downWithTwoMissed('wf-restart');
 	// A new process: no memory of the activation; n8n serves the webhook again without calling checkExists.
 	forgetMemory('wf-restart:node-wf-restart:live');
 	await env.host.up();
