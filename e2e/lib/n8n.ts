@@ -363,10 +363,15 @@ export interface StoredExecution {
 
 /** Executions of a workflow with their decoded run data (flatted, as n8n stores it). */
 export async function executionsOf(userFolder: string, workflowId: string): Promise<StoredExecution[]> {
-	const flatted = runtimeModule<FlattedModule>('flatted');
 	const rows = await queryDatabase(userFolder,
 		'SELECT e.id, e.mode, e.status, d.data FROM execution_entity e LEFT JOIN execution_data d ON d.executionId = e.id WHERE e.workflowId = ? ORDER BY e.id',
 		[workflowId]);
+	return storedExecutions(rows);
+}
+
+/** Rows of execution_entity joined with execution_data (id, mode, status, data) as executions, run data decoded. */
+export function storedExecutions(rows: Array<Record<string, unknown>>): StoredExecution[] {
+	const flatted = runtimeModule<FlattedModule>('flatted');
 	return rows.map((row) => ({
 		id: String(row.id),
 		mode: String(row.mode),

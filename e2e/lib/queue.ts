@@ -9,7 +9,7 @@ import { E2E_DIR } from './paths';
 import { nodeBinary, selectedRuntime } from './runtimes';
 import { freePort, run, waitFor, WaitAborted, type Env } from './proc';
 import { installPackageIntoN8n } from './runtime';
-import { n8nEnv, startN8n, trackPid, type ExecutionData, type N8nServer, type StoredExecution } from './n8n';
+import { n8nEnv, startN8n, storedExecutions, trackPid, type N8nServer, type StoredExecution } from './n8n';
 import { startDemoEmulator, demoCredentials, oauthCallbackUrls, type DemoTokens } from './demo';
 import { activateWorkflow, importCredentials, importWorkflows } from './setup';
 import type { DemoInfo, Emulator, EmulatorOptions } from './emulator';
@@ -137,7 +137,6 @@ interface PgClient {
 	end(): Promise<void>;
 }
 type PgModule = { Client: new (config: Record<string, unknown>) => PgClient };
-type FlattedModule = { parse(text: string): unknown };
 
 const runtimeModule = <T>(name: string): T => require(path.join(selectedRuntime().modules, name)) as T;
 
@@ -158,16 +157,10 @@ export type QueueExecution = StoredExecution;
 
 /** Executions of a workflow (finished or not) with their decoded run data. */
 export async function queueExecutions(services: QueueServices, workflowId: string): Promise<QueueExecution[]> {
-	const flatted = runtimeModule<FlattedModule>('flatted');
 	const rows = await queryPostgres(services,
 		'SELECT e.id, e.mode, e.status, d.data FROM execution_entity e LEFT JOIN execution_data d ON d."executionId" = e.id WHERE e."workflowId" = $1 ORDER BY e.id',
 		[workflowId]);
-	return rows.map((row) => ({
-		id: String(row.id),
-		mode: String(row.mode),
-		status: String(row.status),
-		data: typeof row.data === 'string' && row.data ? flatted.parse(row.data) as ExecutionData : undefined,
-	}));
+	return storedExecutions(rows);
 }
 
 /** A workflow's static data as stored (the main saves a poll's, workers an execution's, the webhook processor a webhook's). */
