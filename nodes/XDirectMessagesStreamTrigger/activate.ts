@@ -16,6 +16,9 @@ import type { StreamState } from './state';
 import { loadStreamState } from './state';
 import { deleteSubscriptions, ensureSubscriptions } from './subscriptions';
 
+/** Activations that continue a running workflow (n8n's start-up, a save while active, a new leader) rather than start it. */
+const RESUMING_ACTIVATIONS: string[] = ['init', 'update', 'leadershipChange'];
+
 /** Resolves the @usernames of "Only From Senders" once per settings (kept in the state). */
 async function resolveSenders(ctx: ITriggerFunctions, user: XApi, settings: StreamSettings, state: StreamState): Promise<StreamState['senders']> {
 	const names = settings.senders.filter((ref) => ref.kind === 'username').map((ref) => ref.value.toLowerCase());
@@ -61,8 +64,14 @@ export async function activate(this: ITriggerFunctions): Promise<ITriggerRespons
 		const me = await getAuthenticatedUser(user);
 		if (!me) throw new NodeOperationError(ctx.getNode(), 'X did not return the authenticated user (GET /2/users/me)');
 		const saved = loadStreamState(staticData);
-		// Another account: nothing saved belongs to it.
+		const resuming = RESUMING_ACTIVATIONS.includes(ctx.getActivationMode());
+		// Another account, or a workflow someone activated: nothing saved belongs to what starts now but the dedupe.
 		const state: StreamState = saved.userId === undefined || saved.userId === me.id ? saved : {};
+		if (!resuming) {
+			delete state.lastAliveAt;
+			delete state.catchUpFrom;
+			delete state.groupCursor;
+		}
 		state.senders = await resolveSenders(ctx, user, settings, state);
 		return { app, user, me, state };
 	});
@@ -78,9 +87,12 @@ export async function activate(this: ITriggerFunctions): Promise<ITriggerRespons
 		await session.close();
 		throw lifecycleError(ctx.getNode(), first.error, '');
 	}
-	// n8n was down or the workflow inactive since the stream was last alive: X's backfill cannot reach back there.
+	// n8n restarted (or saved the active workflow, or another main took over) since the stream was last alive: X's
+	// backfill cannot reach back there. A workflow someone activated starts afresh: deactivated means off.
 	const lastAlive = state.lastAliveAt;
-	if (production && settings.catchUp && lastAlive !== undefined) session.requestCatchUp(lastAlive - GAP_MARGIN_MS);
+	if (production && settings.catchUp && lastAlive !== undefined && RESUMING_ACTIVATIONS.includes(ctx.getActivationMode())) {
+		session.requestCatchUp(lastAlive - GAP_MARGIN_MS);
+	}
 	session.persist();
 	session.start(first.value);
 	ctx.logger.info(`${NODE_LABEL} "${ctx.getNode().name}": stream connected for @${me.username ?? me.id} (${settings.events.join(', ')})`);
