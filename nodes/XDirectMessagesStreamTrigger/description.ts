@@ -1,14 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import {
-	attachmentsFieldOption,
-	downloadAttachmentsOption,
-	ignoreOwnMessagesProperty,
-	optionsCollection,
-	sendersProperty,
-	timeoutOption,
-} from '../shared/properties';
-import { INSTANT_EVENTS } from '../XDirectMessagesInstantTrigger/description';
+import { attachmentsFieldOption, downloadAttachmentsOption, optionsCollection, timeoutOption } from '../shared/properties';
+import { pushEventsProperty, pushFilterOptions } from '../XDirectMessagesInstantTrigger/description';
 
 /** X's keep-alive: "at least every 20 seconds" a `\r\n` (x-activity-api.md §7); silence past this is a stalled stream. */
 export const DEFAULT_SILENCE_SECONDS = 30;
@@ -69,25 +62,12 @@ export const streamTriggerProperties: INodeProperties[] = [
 		type: 'notice',
 		default: '',
 	},
-	{
-		displayName: 'Events',
-		name: 'events',
-		type: 'multiOptions',
-		required: true,
-		options: INSTANT_EVENTS.map((event) => ({ ...event })),
-		default: ['dm.received'],
-		description: 'Which Direct Message events start the workflow. X creates one subscription per event.',
-	},
+	pushEventsProperty,
 	optionsCollection([
 		catchUpOption,
 		downloadOption,
 		groupPollOption,
-		ignoreOwnMessagesProperty(
-			'Whether to skip messages sent by the authenticated account when they arrive as Message Received. Message Sent events are always emitted (choosing that event asks for them); read and typing events are not affected.',
-		),
-		sendersProperty(
-			'User IDs or @usernames, separated by commas. When set, only messages, read receipts and typing events of these users start the workflow. Empty means everyone.',
-		),
+		...pushFilterOptions,
 		attachmentsFieldOption,
 		reconnectWaitOption,
 		silenceOption,
