@@ -14,7 +14,7 @@ import { readStreamSettings } from './settings';
 import { GAP_MARGIN_MS, NODE_LABEL, StreamSession } from './session';
 import type { StreamState } from './state';
 import { loadStreamState } from './state';
-import { deleteSubscriptions, ensureSubscriptions } from './subscriptions';
+import { deleteSubscriptions, ensureSubscriptions, releaseSubscriptions, useSubscriptions } from './subscriptions';
 
 /** Activations that continue a running workflow (n8n's start-up, a save while active, a new leader) rather than start it. */
 const RESUMING_ACTIVATIONS: string[] = ['init', 'update', 'leadershipChange'];
@@ -79,11 +79,15 @@ export async function activate(this: ITriggerFunctions): Promise<ITriggerRespons
 	const subscribed = await step(ctx, async () => await ensureSubscriptions(ctx, { app, user, tag, userId: me.id, events: settings.events }));
 	if (!subscribed.ok) throw lifecycleError(ctx.getNode(), subscribed.error, '');
 	const subscriptions = subscribed.value;
-	const owned = subscriptions.filter((own) => own.owned).map((own) => own.id);
-	const session = new StreamSession({ ctx, settings, app, user, accountId: me.id, tag, production, staticData, state: { ...state, userId: me.id, subscriptions }, scope: memoryScope(ctx) });
+	const scope = memoryScope(ctx);
+	useSubscriptions(scope, subscriptions.map((own) => own.id));
+	// Deleted when the node closes, unless another workflow node of this n8n still streams them.
+	const ownedIds = subscriptions.filter((own) => own.owned).map((own) => own.id);
+	const release = async () => await deleteSubscriptions(app, releaseSubscriptions(scope, subscriptions.map((own) => own.id)).filter((id) => ownedIds.includes(id)));
+	const session = new StreamSession({ ctx, settings, app, user, accountId: me.id, tag, production, staticData, state: { ...state, userId: me.id, subscriptions }, scope });
 	const first = await settle(session.open(session.backfillMinutes()));
 	if (!first.ok) {
-		await settle(deleteSubscriptions(app, owned));
+		await settle(release());
 		await session.close();
 		throw lifecycleError(ctx.getNode(), first.error, '');
 	}
@@ -99,10 +103,10 @@ export async function activate(this: ITriggerFunctions): Promise<ITriggerRespons
 
 	const closeFunction = async (): Promise<void> => {
 		await session.close();
-		const removed = await settle(deleteSubscriptions(app, owned));
+		const removed = await settle(release());
 		if (!removed.ok) {
 			const reason = isXApiFailure(removed.error) ? removed.error.failure.kind : String(removed.error);
-			ctx.logger.warn(`${NODE_LABEL} "${ctx.getNode().name}": could not delete its X subscriptions (${reason}); delete ${owned.join(', ')} in X if they are left.`);
+			ctx.logger.warn(`${NODE_LABEL} "${ctx.getNode().name}": could not delete its X subscriptions (${reason}); delete ${ownedIds.join(', ')} in X if they are left.`);
 		}
 	};
 	return { closeFunction };

@@ -24,6 +24,8 @@ const MINUTE_MS = 60_000;
 export const BACKFILL_REACH_MS = 5 * MINUTE_MS;
 /** Read back this much before the last moment the stream was alive: an event may surface a little late. */
 export const GAP_MARGIN_MS = 30_000;
+/** How long closing waits for the background work to notice. */
+const CLOSE_WAIT_MS = 5_000;
 /** Saving the state only for the liveness mark: at most this often. */
 const ALIVE_SAVE_MS = 5_000;
 
@@ -138,7 +140,8 @@ export class StreamSession {
 	/** Starts the background work around the first connection. */
 	start(first: OpenedStream): void {
 		this.tasks.push(this.hold(first));
-		if (this.state.catchUpFrom !== undefined) this.requestCatchUp(this.state.catchUpFrom);
+		// A catch-up saved before a restart (or asked for by the activation) goes on.
+		if (this.state.catchUpFrom !== undefined) this.runCatchUp();
 		if (this.setup.settings.groupPollMs > 0) this.tasks.push(this.pollGroups());
 	}
 
@@ -147,7 +150,10 @@ export class StreamSession {
 		this.closed = true;
 		this.abort.abort();
 		this.body?.destroy();
-		await Promise.race([Promise.allSettled(this.tasks), sleep(5000)]);
+		let settled = false;
+		void Promise.allSettled(this.tasks).then(() => (settled = true));
+		const until = Date.now() + CLOSE_WAIT_MS;
+		while (!settled && Date.now() < until) await sleep(20);
 		forgetMemory(this.setup.scope);
 	}
 
@@ -174,12 +180,12 @@ export class StreamSession {
 				else await this.waitAfter('network', undefined);
 			}
 			if (this.closed) return;
-			const gap = this.xNow() - (this.state.lastAliveAt ?? this.xNow());
-			if (this.setup.production && this.setup.settings.catchUp && gap + GAP_MARGIN_MS > BACKFILL_REACH_MS && this.state.lastAliveAt !== undefined) {
-				this.requestCatchUp(this.state.lastAliveAt - GAP_MARGIN_MS);
-			}
+			const aliveAt = this.state.lastAliveAt;
+			const asked = this.catchUpBeyondBackfill(aliveAt);
 			try {
 				opened = await this.open(this.backfillMinutes());
+				// The new answer's Date header may show X's clock further on than the estimate the gap was read with.
+				if (!asked) this.catchUpBeyondBackfill(aliveAt);
 			} catch (error) {
 				if (this.closed) return;
 				if (isFatal(error)) {
@@ -190,6 +196,14 @@ export class StreamSession {
 				await this.waitAfter(failureClass(error), error);
 			}
 		}
+	}
+
+	/** A break since `aliveAt` longer than X's backfill reaches is read through GET /2/dm_events; whether one was asked for. */
+	private catchUpBeyondBackfill(aliveAt: number | undefined): boolean {
+		if (!this.setup.production || !this.setup.settings.catchUp || aliveAt === undefined) return false;
+		if (this.xNow() - aliveAt + GAP_MARGIN_MS <= BACKFILL_REACH_MS) return false;
+		this.requestCatchUp(aliveAt - GAP_MARGIN_MS);
+		return true;
 	}
 
 	private async waitAfter(kind: FailureClass, error: unknown): Promise<void> {
@@ -268,7 +282,12 @@ export class StreamSession {
 		this.state.catchUpFrom = Math.min(this.state.catchUpFrom ?? fromMs, fromMs);
 		this.catchUpRequests++;
 		saveState(this.setup.staticData, this.state);
-		if (this.catchingUp) return;
+		this.runCatchUp();
+	}
+
+	/** Starts the catch-up task unless it runs. */
+	private runCatchUp(): void {
+		if (this.catchingUp || this.closed) return;
 		this.catchingUp = true;
 		this.tasks.push(
 			this.catchUp().finally(() => {
@@ -279,15 +298,18 @@ export class StreamSession {
 
 	private async catchUp(): Promise<void> {
 		let backoff: Backoff = FRESH_BACKOFF;
+		let emitted = 0;
 		while (!this.closed && this.state.catchUpFrom !== undefined) {
 			const requests = this.catchUpRequests;
 			const fromMs = this.state.catchUpFrom;
 			const outcome = await catchUpRun(this, fromMs);
+			emitted += outcome.emitted;
 			if (this.closed) return;
+			// A request that came meanwhile (another gap) reads again from the earliest start asked for.
 			if (outcome.complete && requests === this.catchUpRequests) {
 				this.state.catchUpFrom = undefined;
 				this.persist();
-				this.log('info', `caught up from ${new Date(fromMs).toISOString()}: ${outcome.emitted} message(s) the stream had not delivered`);
+				this.log('info', `caught up from ${new Date(fromMs).toISOString()}: ${emitted} message(s) the stream had not delivered`);
 				return;
 			}
 			if (outcome.complete) continue;

@@ -21,6 +21,36 @@ export interface SubscriptionSetup {
 	events: string[];
 }
 
+/** The start of every tag the Stream and Instant Triggers give their subscriptions (settings.ts subscriptionTag). */
+const N8N_TAG_PREFIX = 'n8n:';
+
+/**
+ * The workflow nodes of this n8n process that use a subscription (key: subscription id). X refuses a second identical
+ * subscription, so two workflows streaming the same event of one account share one; n8n runs every trigger() of an
+ * instance in its main (its leader), so this process sees all of them.
+ */
+const usersOf = new Map<string, Set<string>>();
+
+/** Marks the subscriptions as used by the workflow node `scope`. */
+export function useSubscriptions(scope: string, ids: string[]): void {
+	for (const id of ids) {
+		const users = usersOf.get(id) ?? new Set<string>();
+		users.add(scope);
+		usersOf.set(id, users);
+	}
+}
+
+/** The node `scope` no longer uses these subscriptions: returns those that no other node of this process uses. */
+export function releaseSubscriptions(scope: string, ids: string[]): string[] {
+	return ids.filter((id) => {
+		const users = usersOf.get(id);
+		users?.delete(scope);
+		if (users?.size) return false;
+		usersOf.delete(id);
+		return true;
+	});
+}
+
 const isConflict = (error: unknown): boolean => isXApiFailure(error) && 'status' in error.failure && error.failure.status === 409;
 
 /** Deletes subscriptions; one X no longer has counts as deleted. */
@@ -41,7 +71,8 @@ async function ensureOne(ctx: ITriggerFunctions, setup: SubscriptionSetup, all: 
 	const identical = isConflict(created.error) ? all.find(matches) : undefined;
 	if (!identical) throw created.error;
 	ctx.logger.info(`X Direct Messages Stream Trigger: using the existing subscription ${identical.id} for ${event}`);
-	return { id: identical.id, eventType: event, owned: false };
+	// Another workflow's stream subscription (X allows one per event and account): whichever closes last deletes it.
+	return { id: identical.id, eventType: event, owned: identical.tag?.startsWith(N8N_TAG_PREFIX) === true };
 }
 
 /**
