@@ -9,6 +9,7 @@ import { XDmOAuth2Api } from '../../credentials/XDmOAuth2Api.credentials';
 import { XDirectMessages } from '../../nodes/XDirectMessages/XDirectMessages.node';
 import { XDirectMessagesTrigger } from '../../nodes/XDirectMessagesTrigger/XDirectMessagesTrigger.node';
 import { XDirectMessagesInstantTrigger } from '../../nodes/XDirectMessagesInstantTrigger/XDirectMessagesInstantTrigger.node';
+import { XDirectMessagesStreamTrigger } from '../../nodes/XDirectMessagesStreamTrigger/XDirectMessagesStreamTrigger.node';
 import { OAUTH2_SCOPES } from '../fixtures/credentials';
 import { ACTION_NODE_TYPE, ACTION_TOOL_NODE_TYPE, loadPackage, makeNodeTypes, shutdown, TRIGGER_NODE_TYPE } from '../fixtures/n8n';
 
@@ -16,19 +17,20 @@ afterAll(() => shutdown());
 
 test('the nodes and credentials of package.json load from their TypeScript sources', async () => {
 	const loader = await loadPackage();
-	expect(Object.keys(loader.nodeTypes).sort()).toEqual(['xDirectMessages', 'xDirectMessagesInstantTrigger', 'xDirectMessagesTrigger']);
+	expect(Object.keys(loader.nodeTypes).sort()).toEqual(['xDirectMessages', 'xDirectMessagesInstantTrigger', 'xDirectMessagesStreamTrigger', 'xDirectMessagesTrigger']);
 	expect(Object.keys(loader.credentialTypes).sort()).toEqual(['xDmOAuth1Api', 'xDmOAuth2Api']);
 	expect(loader.known.nodes.xDirectMessages.sourcePath).toBe('dist/nodes/XDirectMessages/XDirectMessages.node.js');
 	// The classes are the ones the .ts entry files export (jest keeps one module instance per file), not dist/'s.
 	expect(loader.getNode('xDirectMessages').type).toBeInstanceOf(XDirectMessages);
 	expect(loader.getNode('xDirectMessagesTrigger').type).toBeInstanceOf(XDirectMessagesTrigger);
 	expect(loader.getNode('xDirectMessagesInstantTrigger').type).toBeInstanceOf(XDirectMessagesInstantTrigger);
+	expect(loader.getNode('xDirectMessagesStreamTrigger').type).toBeInstanceOf(XDirectMessagesStreamTrigger);
 	expect(loader.getCredential('xDmOAuth2Api').type).toBeInstanceOf(XDmOAuth2Api);
 	expect(loader.getCredential('xDmOAuth1Api').type).toBeInstanceOf(XDmOAuth1Api);
 	// The codex next to the source (X.node.json) is read as n8n reads it next to the compiled file.
 	expect(loader.getNode('xDirectMessages').type.description.codex).toEqual(expect.objectContaining({ categories: expect.any(Array) }));
 	// Credentials are known by the nodes that use them.
-	expect(loader.known.credentials.xDmOAuth2Api.supportedNodes?.sort()).toEqual(['xDirectMessages', 'xDirectMessagesInstantTrigger', 'xDirectMessagesTrigger']);
+	expect(loader.known.credentials.xDmOAuth2Api.supportedNodes?.sort()).toEqual(['xDirectMessages', 'xDirectMessagesInstantTrigger', 'xDirectMessagesStreamTrigger', 'xDirectMessagesTrigger']);
 });
 
 test('the action node has the AI-tool variant n8n derives from usableAsTool; the trigger has none', async () => {

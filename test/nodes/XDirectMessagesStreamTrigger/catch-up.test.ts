@@ -19,6 +19,17 @@ async function settled(wf: ReturnType<typeof env.workflow>, count: number): Prom
 	return wf.emitted().map((item) => String(item.id));
 }
 
+/**
+ * Every DM of `all` emitted once; the caught-up ones (no event_uuid: read from GET /2/dm_events) are exactly
+ * `missed`, oldest first. Live events may come before the catch-up has finished.
+ */
+async function expectCatchUp(wf: ReturnType<typeof env.workflow>, all: string[], missed: string[]): Promise<void> {
+	const emitted = await settled(wf, all.length);
+	expect([...emitted].sort()).toEqual([...all].sort());
+	expect(emitted).toHaveLength(all.length);
+	expect(wf.emitted().filter((item) => item.event_uuid === undefined).map((item) => String(item.id))).toEqual(missed);
+}
+
 test('a restart a few seconds later: the DMs of the downtime arrive once each, oldest first, as their own executions', async () => {
 	const { alice, bob, carol } = env.people;
 	const wf = env.workflow('wf-restart');
@@ -32,14 +43,14 @@ test('a restart a few seconds later: the DMs of the downtime arrive once each, o
 		missed = [send(bob, 'while down 1'), send(carol, 'while down 2'), send(bob, 'while down 3')];
 	});
 	const after = send(carol, 'after');
-	expect(await settled(wf, 5)).toEqual([before, ...missed, after]);
+	await expectCatchUp(wf, [before, ...missed, after], missed);
 	// One execution per caught-up DM.
 	expect(wf.executions.map((execution) => execution.items.length)).toEqual([1, 1, 1, 1, 1]);
 	expect(wf.executions.map((execution) => execution.generation)).toEqual([1, 2, 2, 2, 2]);
-	const caughtUp = wf.executions.slice(1, 4).map((execution) => execution.items[0].json);
+	const caughtUp = wf.emitted().filter((item) => item.event_uuid === undefined);
+	expect(caughtUp).toHaveLength(3);
 	for (const item of caughtUp) {
 		expect(item).toMatchObject({ event_type: 'MessageCreate', x_event_type: 'dm.received', direction: 'received', recipient_id: alice.id, dm_conversation_id: expect.any(String) });
-		expect(item.event_uuid).toBeUndefined();
 		expect(item.sender).toEqual(expect.objectContaining({ username: expect.any(String) }));
 	}
 	expect(caughtUp[1]).toMatchObject({ text: 'while down 2', sender_id: carol.id, dm_conversation_id: oneToOneId(alice, carol) });
@@ -64,7 +75,7 @@ test('a long gap: n8n down while X\'s clock moves by hours; each DM of the gap o
 		missed.push(send(bob, 'gap at 5 h'));
 	});
 	const after = send(dave, 'after');
-	expect(await settled(wf, 7)).toEqual([...before, ...missed, after]);
+	await expectCatchUp(wf, [...before, ...missed, after], missed);
 	expect(listings().length).toBeGreaterThanOrEqual(1);
 	// The saved state after the catch-up: alive again on X's clock (5 h later than at the start).
 	expect(Number(wf.nodeState.lastAliveAt)).toBeGreaterThan(env.emu.clock.now() - 60_000);
@@ -102,6 +113,31 @@ test('Message Sent in the gap: x_event_type dm.sent by the sender', async () => 
 	expect(wf.emitted()[1]).toMatchObject({ x_event_type: 'dm.received', direction: 'received', sender_id: bob.id });
 });
 
+test('the account\'s own messages in the gap are not emitted when only Message Received is chosen', async () => {
+	const { alice, bob, carol } = env.people;
+	const wf = env.workflow('wf-own-gap');
+	await wf.start();
+	let theirs: string[] = [];
+	await wf.restart(() => {
+		send(alice, 'mine to bob', bob);
+		theirs = [send(bob, 'from bob'), send(carol, 'from carol')];
+		send(alice, 'mine to carol', carol);
+	});
+	expect(await settled(wf, 2)).toEqual(theirs);
+});
+
+test('Only From Senders applies to caught-up messages too', async () => {
+	const { bob, carol } = env.people;
+	const wf = env.workflow('wf-senders-gap', { options: { senders: '@carol' } });
+	await wf.start();
+	let fromCarol = '';
+	await wf.restart(() => {
+		send(bob, 'from bob');
+		fromCarol = send(carol, 'from carol');
+	});
+	expect(await settled(wf, 1)).toEqual([fromCarol]);
+});
+
 test('Catch Up After Downtime off: no GET /2/dm_events, the DMs of the downtime are not emitted, later ones are', async () => {
 	const { bob, carol } = env.people;
 	const wf = env.workflow('wf-nocatch', { options: { catchUp: false } });
@@ -111,6 +147,7 @@ test('Catch Up After Downtime off: no GET /2/dm_events, the DMs of the downtime 
 	await wf.restart(() => void send(carol, 'while down'));
 	const after = send(bob, 'after');
 	expect(await settled(wf, 2)).toEqual([before, after]);
+	expect(wf.emitted().every((item) => typeof item.event_uuid === 'string')).toBe(true);
 	expect(listings()).toEqual([]);
 });
 

@@ -56,14 +56,19 @@ test('Poll Group Conversations 0 (default): no GET /2/dm_events while active, gr
 	expect(listings()).toEqual([]);
 });
 
-test('a group poll period measured on the emulator clock advance: the next poll after the clock moved a period finds the messages', async () => {
+test('group messages sent while n8n was down arrive after the restart, once each (the group cursor is in the saved state)', async () => {
 	const { alice, bob, carol } = env.people;
-	const wf = env.workflow('wf-group-clock', { options: { groupPollMinutes: 5 } });
+	const wf = env.workflow('wf-group-restart', { options: { groupPollMinutes: PERIOD_MINUTES } });
 	await wf.start();
-	const { conversationId, event } = env.emu.createGroupAs(bob.id, [alice.id, carol.id], 'five minutes');
-	const later = env.emu.sendAs(carol.id, { conversationId, text: 'later' }).id;
-	env.emu.clock.advance(5 * 60_000 + 1000);
-	await waitFor(() => wf.emitted().length >= 2, 'the group messages after the clock moved', 10_000);
-	await settleFor(1000);
-	expect(wf.emitted().map((item) => item.id)).toEqual([event.id, later]);
+	const { conversationId, event: opening } = env.emu.createGroupAs(bob.id, [alice.id, carol.id], 'before the restart');
+	await waitFor(() => wf.emitted().length === 1, 'the first group message', 10_000);
+	let missed: string[] = [];
+	await wf.restart(() => {
+		expect(wf.nodeState.groupCursor).toBeDefined();
+		env.emu.clock.advance(20 * 60_000);
+		missed = [env.emu.sendAs(carol.id, { conversationId, text: 'down 1' }).id, env.emu.sendAs(bob.id, { conversationId, text: 'down 2' }).id];
+	});
+	await waitFor(() => wf.emitted().length >= 3, 'the group messages of the downtime', 10_000);
+	await settleFor(3000);
+	expect(wf.emitted().map((item) => item.id)).toEqual([opening.id, ...missed]);
 });

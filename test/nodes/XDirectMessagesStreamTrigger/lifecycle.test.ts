@@ -61,30 +61,48 @@ test('activation: one tagged subscription per event without webhook_id, the conn
 });
 
 test('close ends the connection and deletes only this node\'s subscriptions; nothing is emitted after it', async () => {
-	const { alice, bob } = env.people;
+	const { alice, bob, carol } = env.people;
 	const first = env.workflow('wf-a');
-	const second = env.workflow('wf-b');
+	const second = env.workflow('wf-b', {}, { user: bob });
 	await first.start();
 	await second.start();
 	expect(env.streams()).toHaveLength(2);
-	env.emu.sendAs(bob.id, { to: alice.id, text: 'to both' });
+	env.emu.sendAs(carol.id, { to: alice.id, text: 'to alice' });
+	env.emu.sendAs(carol.id, { to: bob.id, text: 'to bob' });
 	await waitFor(() => first.executions.length === 1 && second.executions.length === 1, 'both workflows');
 
 	await first.close();
 	await waitFor(() => env.streams().length === 1, 'one connection left');
-	expect(env.subscriptions()).toEqual([expect.objectContaining({ tag: 'n8n:wf-b:node-wf-b' })]);
+	expect(env.subscriptions()).toEqual([expect.objectContaining({ tag: 'n8n:wf-b:node-wf-b', filter: { user_id: bob.id } })]);
 	const deletes = env.emu.requests().filter((request) => request.method === 'DELETE' && request.path.startsWith('/2/activity/subscriptions/'));
 	expect(deletes).toHaveLength(1);
+	expect(first.liveState).toEqual({});
 
-	const later = env.emu.sendAs(bob.id, { to: alice.id, text: 'only the second' });
+	env.emu.sendAs(carol.id, { to: alice.id, text: 'alice again' });
+	const later = env.emu.sendAs(carol.id, { to: bob.id, text: 'bob again' });
 	await waitFor(() => second.executions.length === 2, 'the second workflow');
 	await settleFor(1500);
 	expect(first.executions).toHaveLength(1);
 	expect(first.executions.filter((execution) => execution.afterClose)).toEqual([]);
-	expect(second.emitted().map((item) => item.text)).toEqual(['to both', 'only the second']);
+	expect(second.emitted().map((item) => item.text)).toEqual(['to bob', 'bob again']);
 	expect(second.emitted()[1].id).toBe(later.id);
 	// No reconnect of the closed one after its silence period.
 	expect(env.streamRequests()).toHaveLength(2);
+});
+
+test('two workflows on the same account (X refuses a second identical subscription): closing one leaves the other receiving', async () => {
+	const { alice, bob } = env.people;
+	const first = env.workflow('wf-same-a');
+	const second = env.workflow('wf-same-b');
+	await first.start();
+	await second.start();
+	env.emu.sendAs(bob.id, { to: alice.id, text: 'to both' });
+	await waitFor(() => first.executions.length === 1 && second.executions.length === 1, 'both workflows');
+	await first.close();
+	const later = env.emu.sendAs(bob.id, { to: alice.id, text: 'only the second' });
+	await waitFor(() => second.executions.length === 2, 'the second workflow still receiving', 4000);
+	expect(second.emitted().map((item) => item.id)).toEqual([expect.any(String), later.id]);
+	expect(env.subscriptions()).toEqual([expect.objectContaining({ event_type: 'dm.received', filter: { user_id: alice.id } })]);
 });
 
 test('TooManyConnections at activation: trigger() rejects with a clear error, deletes its subscriptions and does not retry', async () => {

@@ -73,26 +73,6 @@ describe('items', () => {
 });
 
 describe('filters', () => {
-	test('Ignore My Own Messages: a DM the account sent to itself arrives as Message Received and is skipped; off, it is emitted', async () => {
-		const { alice, bob } = env.people;
-		const on = env.workflow('wf-own-on');
-		await on.start();
-		const own = env.emu.sendAs(alice.id, { to: alice.id, text: 'note to self' });
-		const other = env.emu.sendAs(bob.id, { to: alice.id, text: 'from bob' });
-		await waitFor(() => on.executions.length === 1, 'the DM from bob');
-		await settleFor(ARRIVAL_MS);
-		expect(on.emitted().map((item) => item.id)).toEqual([other.id]);
-		await on.close();
-
-		const off = env.workflow('wf-own-off', { options: { ignoreOwnMessages: false } });
-		await off.start();
-		const ownAgain = env.emu.sendAs(alice.id, { to: alice.id, text: 'note to self 2' });
-		await waitFor(() => off.executions.length === 1, 'the own DM');
-		await settleFor(ARRIVAL_MS);
-		expect(off.emitted().map((item) => item.id)).toEqual([ownAgain.id]);
-		expect(own.id).not.toBe(ownAgain.id);
-	});
-
 	test('Only From Senders by @username and by id', async () => {
 		const { alice, bob, carol, dave } = env.people;
 		const wf = env.workflow('wf-senders', { options: { senders: `@Carol, ${dave.id}` } });
