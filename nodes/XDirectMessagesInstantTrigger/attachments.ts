@@ -1,4 +1,4 @@
-import type { IDataObject, INodeExecutionData, IWebhookFunctions } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, ITriggerFunctions, IWebhookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { downloadEventAttachments, tonIds, withDownloadQuery } from '../shared/attachment-download';
@@ -18,6 +18,9 @@ import type { InstantItem } from './payload';
  * it again, and the dedupe would drop a retry anyway).
  */
 export const DOWNLOAD_BUDGET_MS = 8000;
+
+/** A webhook request (Instant Trigger) or a held stream (Stream Trigger). */
+type PushContext = IWebhookFunctions | ITriggerFunctions;
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
@@ -39,7 +42,7 @@ function pushedIncludes(item: InstantItem, mediaKey: string): XIncludes | undefi
 }
 
 /** The user's API with a timeout that ends at the deadline at the latest. */
-function apiUntil(ctx: IWebhookFunctions, deadline: number): XApi {
+function apiUntil(ctx: PushContext, deadline: number): XApi {
 	const left = deadline - Date.now();
 	if (left <= 0) {
 		throw new NodeOperationError(ctx.getNode(), `No time left to download the attachment: X expects an answer within seconds`);
@@ -49,7 +52,7 @@ function apiUntil(ctx: IWebhookFunctions, deadline: number): XApi {
 }
 
 /** Downloads one message's attachment; the message is looked up when the delivery does not name the file. */
-async function downloadItem(ctx: IWebhookFunctions, item: InstantItem, property: string, deadline: number): Promise<INodeExecutionData> {
+async function downloadItem(ctx: PushContext, item: InstantItem, property: string, deadline: number): Promise<INodeExecutionData> {
 	const id = String(item.json.id);
 	const attachments = item.json.attachments as { media_keys: string[] };
 	let event: DmEvent = { id, event_type: 'MessageCreate', attachments: { media_keys: attachments.media_keys } };
@@ -71,7 +74,12 @@ const hasAttachment = (item: InstantItem): boolean => {
 };
 
 /** The items of a delivery, messages with media carrying their files (or `attachmentError`). */
-export async function withAttachments(ctx: IWebhookFunctions, items: InstantItem[], property: string): Promise<INodeExecutionData[]> {
+export async function withAttachments(
+	ctx: PushContext,
+	items: InstantItem[],
+	property: string,
+	nodeLabel = 'X Direct Messages Instant Trigger',
+): Promise<INodeExecutionData[]> {
 	const deadline = Date.now() + DOWNLOAD_BUDGET_MS;
 	const result: INodeExecutionData[] = [];
 	for (const item of items) {
@@ -83,7 +91,7 @@ export async function withAttachments(ctx: IWebhookFunctions, items: InstantItem
 			result.push(await downloadItem(ctx, item, property, deadline));
 		} catch (error) {
 			const message = toNodeError(ctx.getNode(), error).message;
-			ctx.logger.warn(`X Direct Messages Instant Trigger "${ctx.getNode().name}": the attachment of DM ${String(item.json.id)} was not downloaded: ${message}`);
+			ctx.logger.warn(`${nodeLabel} "${ctx.getNode().name}": the attachment of DM ${String(item.json.id)} was not downloaded: ${message}`);
 			result.push({ json: { ...item.json, attachmentError: message } });
 		}
 	}

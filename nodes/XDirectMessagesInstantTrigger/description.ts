@@ -35,6 +35,27 @@ const downloadOption: INodeProperties = {
 		'Whether to download the media attached to each message into a binary field. When X\'s delivery does not name the file, the message is looked up first (one more read X bills). A webhook delivery cannot be retried later like a poll: when a download fails, the message is still emitted, without the file and with attachmentError (Event → Download Attachment can fetch it later).',
 };
 
+/** The events both push triggers (webhook and stream) subscribe to. */
+export const pushEventsProperty: INodeProperties = {
+	displayName: 'Events',
+	name: 'events',
+	type: 'multiOptions',
+	required: true,
+	options: INSTANT_EVENTS.map((event) => ({ ...event })),
+	default: ['dm.received'],
+	description: 'Which Direct Message events start the workflow. X creates one subscription per event.',
+};
+
+/** The filters both push triggers apply (select.ts). */
+export const pushFilterOptions: INodeProperties[] = [
+	ignoreOwnMessagesProperty(
+		'Whether to skip messages sent by the authenticated account when they arrive as Message Received. Message Sent events are always emitted (choosing that event asks for them); read and typing events are not affected.',
+	),
+	sendersProperty(
+		'User IDs or @usernames, separated by commas. When set, only messages, read receipts and typing events of these users start the workflow. Empty means everyone.',
+	),
+];
+
 export const instantTriggerProperties: INodeProperties[] = [
 	{
 		displayName:
@@ -43,25 +64,6 @@ export const instantTriggerProperties: INodeProperties[] = [
 		type: 'notice',
 		default: '',
 	},
-	{
-		displayName: 'Events',
-		name: 'events',
-		type: 'multiOptions',
-		required: true,
-		options: INSTANT_EVENTS.map((event) => ({ ...event })),
-		default: ['dm.received'],
-		description: 'Which Direct Message events start the workflow. X creates one subscription per event.',
-	},
-	optionsCollection([
-		catchUpOption,
-		downloadOption,
-		ignoreOwnMessagesProperty(
-			'Whether to skip messages sent by the authenticated account when they arrive as Message Received. Message Sent events are always emitted (choosing that event asks for them); read and typing events are not affected.',
-		),
-		sendersProperty(
-			'User IDs or @usernames, separated by commas. When set, only messages, read receipts and typing events of these users start the workflow. Empty means everyone.',
-		),
-		attachmentsFieldOption,
-		timeoutOption,
-	]),
+	pushEventsProperty,
+	optionsCollection([catchUpOption, downloadOption, ...pushFilterOptions, attachmentsFieldOption, timeoutOption]),
 ];

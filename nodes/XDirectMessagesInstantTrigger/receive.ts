@@ -1,18 +1,16 @@
 import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { triggerLimits } from '../shared/connection';
-import { passesSenderFilter } from '../shared/filters';
 import { appOnlyConnection, createXApi, OAUTH2_CREDENTIAL_TYPE } from '../shared/transport';
 import { withAttachments } from './attachments';
 import { catchUp } from './catch-up';
 import { memoryScope } from './lifecycle';
-import type { Delivery, Incoming, InstantItem } from './payload';
+import type { Delivery, Incoming } from './payload';
 import { decodeIncoming, itemsOf } from './payload';
-import type { InstantSettings } from './settings';
 import { readSettings } from './settings';
 import { crcResponse, isSignedBy } from './signature';
-import type { InstantState } from './state';
-import { claimCatchUp, claimUnseen, loadState, memoryOf, mergeMemory, saveState } from './state';
+import { selectNew } from './select';
+import { claimCatchUp, loadState, memoryOf, mergeMemory, saveState } from './state';
 import { listWebhooks } from './x-activity';
 
 const SIGNATURE_HEADER = 'x-twitter-webhooks-signature';
@@ -41,40 +39,17 @@ function answerCrc(ctx: IWebhookFunctions, secret: string): IWebhookResponseData
 	return answer(ctx, 200, crcResponse(secret, crcToken));
 }
 
-/** The sender ids "Only From Senders" allows for this delivery; undefined = everyone. */
-function allowedSenders(settings: InstantSettings, state: InstantState, items: InstantItem[]): Set<string> | undefined {
-	if (!settings.senders.length) return undefined;
-	const allowed = new Set<string>();
-	for (const reference of settings.senders) {
-		if (reference.kind === 'id') allowed.add(reference.value);
-		const resolved = state.senders?.ids[reference.value.toLowerCase()];
-		if (reference.kind === 'username' && resolved) allowed.add(resolved);
-	}
-	// The payload names its users, so a username also matches without a lookup (e.g. in a test run).
-	const names = new Set(settings.senders.filter((ref) => ref.kind === 'username').map((ref) => ref.value.toLowerCase()));
-	for (const item of items) {
-		const sender = item.json.sender as IDataObject | undefined;
-		if (item.senderId && typeof sender?.username === 'string' && names.has(sender.username.toLowerCase())) allowed.add(item.senderId);
-	}
-	return allowed;
-}
-
 /** Items of a signed delivery that pass the filters and were not delivered before (with their files when asked). */
 async function emitDelivery(ctx: IWebhookFunctions, delivery: Delivery): Promise<IWebhookResponseData> {
 	const settings = readSettings(ctx);
 	const staticData = ctx.getWorkflowStaticData('node');
 	const state = loadState(staticData);
-	const memory = memoryOf(memoryScope(ctx));
 	const chosen: string[] = settings.events;
 	const items = chosen.includes(delivery.eventType) ? itemsOf(delivery) : [];
 	// Synchronous from here: the check and the mark of the dedupe keys cannot interleave with another request.
-	const fresh = claimUnseen(memory, state, items.map((item) => ({ key: item.key, timeMs: item.timeMs })));
-	const times = items.map((item) => item.timeMs).filter((time): time is number => time !== undefined);
-	const deliveryAt = times.length ? Math.max(...times) : undefined;
-	saveState(staticData, mergeMemory(state, memory, { deliveryAt, seenAt: Date.now() }));
-	const ownUserId = settings.ignoreOwnMessages ? (delivery.userId ?? state.userId) : undefined;
-	const filter = { ownUserId, senderIds: allowedSenders(settings, state, items) };
-	const emitted = items.filter((item) => fresh.has(item.key) && passesSenderFilter(item.senderId, filter, item.ownMessageCheck));
+	const scope = memoryScope(ctx);
+	const { emitted, deliveryAt } = selectNew(scope, settings, state, items, delivery.userId ?? state.userId);
+	saveState(staticData, mergeMemory(state, memoryOf(scope), { deliveryAt, seenAt: Date.now() }));
 	if (!emitted.length) return answer(ctx, 200, {});
 	// The state is saved above: a download that fails or takes long can neither lose nor repeat the message.
 	const property = settings.downloadProperty;

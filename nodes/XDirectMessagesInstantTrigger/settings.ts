@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import type { IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
+import type { IHookFunctions, ITriggerFunctions, IWebhookFunctions } from 'n8n-workflow';
 
 import { parseChoices, parseUserList } from '../shared/lists';
 import { readBinaryProperty } from '../shared/properties';
@@ -10,7 +10,7 @@ import { INSTANT_EVENT_TYPES } from './description';
 // Trigger parameters are not per item; validators still want an index for their messages.
 const NO_ITEM = 0;
 
-export type InstantContext = IHookFunctions | IWebhookFunctions;
+export type InstantContext = IHookFunctions | IWebhookFunctions | ITriggerFunctions;
 
 export interface InstantSettings {
 	events: InstantEventType[];

@@ -14,8 +14,20 @@ export interface OwnSubscription {
 	owned: boolean;
 }
 
+/** The dedupe memory both push deliveries (webhook, stream) keep in static data. */
+export interface DedupeState {
+	/** Time of the newest event delivered (its created_timestamp, X's clock, ms). */
+	lastDeliveryAt?: number;
+	/** When n8n last received a signed delivery (host clock, ms). */
+	lastSeenAt?: number;
+	/** Dedupe entries of the last deliveries, "<key>@<event ms>", oldest first, at most SEEN_LIMIT. */
+	seen?: string[];
+	/** The newest event time among entries dropped from `seen`: a replay from before it could repeat events. */
+	seenFloor?: number;
+}
+
 /** What the trigger keeps in the workflow's static data (scope 'node'). Every part is bounded. */
-export interface InstantState {
+export interface InstantState extends DedupeState {
 	webhookId?: string;
 	webhookUrl?: string;
 	/** The account the subscriptions are for. */
@@ -23,18 +35,10 @@ export interface InstantState {
 	subscriptions?: OwnSubscription[];
 	/** When the current webhook's subscriptions were set up (host clock, ms): where a catch-up starts without deliveries. */
 	activatedAt?: number;
-	/** Time of the newest event delivered (its created_timestamp, X's clock, ms). */
-	lastDeliveryAt?: number;
-	/** When n8n last received a signed delivery (host clock, ms). */
-	lastSeenAt?: number;
 	/** Up to when (X's clock, ms) the last completed replay job covered: deliveries before it were all received. */
 	coveredUntil?: number;
 	/** The replay job asked for last, until X reports it complete (its status event). */
 	replayJob?: { id: string; toMs: number };
-	/** Dedupe entries of the last deliveries, "<key>@<event ms>", oldest first, at most SEEN_LIMIT. */
-	seen?: string[];
-	/** The newest event time among entries dropped from `seen`: a replay from before it could repeat events. */
-	seenFloor?: number;
 	/** Usernames of "Only From Senders" resolved to ids at activation, for these settings (fingerprint). */
 	senders?: { fingerprint: string; ids: Record<string, string> };
 }
@@ -42,7 +46,7 @@ export interface InstantState {
 const finite = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
 const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 
-function parseSubscriptions(value: unknown): OwnSubscription[] | undefined {
+export function parseSubscriptions(value: unknown): OwnSubscription[] | undefined {
 	if (!Array.isArray(value)) return undefined;
 	return value
 		.filter(isRecord)
@@ -55,7 +59,7 @@ function parseReplayJob(value: unknown): InstantState['replayJob'] {
 	return { id: String(value.id), toMs: Number(value.toMs) };
 }
 
-function parseSenders(value: unknown): InstantState['senders'] {
+export function parseSenders(value: unknown): InstantState['senders'] {
 	if (!isRecord(value) || typeof value.fingerprint !== 'string' || !isRecord(value.ids)) return undefined;
 	const ids: Record<string, string> = {};
 	for (const [name, id] of Object.entries(value.ids)) if (typeof id === 'string') ids[name] = id;
@@ -84,7 +88,7 @@ export function loadState(staticData: IDataObject): InstantState {
 }
 
 /** Writes the state into static data in place (n8n watches that object), removing parts that are unset. */
-export function saveState(staticData: IDataObject, state: InstantState): void {
+export function saveState(staticData: IDataObject, state: object): void {
 	const next: IDataObject = { version: STATE_VERSION };
 	for (const [key, value] of Object.entries(state)) {
 		if (value === undefined) continue;
@@ -139,7 +143,7 @@ function remember(memory: Memory, key: string, timeMs: number | undefined): void
  * Marks the keys not yet seen (in the saved state or in memory) as seen, and returns them. Synchronous: nothing else
  * runs between the check and the mark.
  */
-export function claimUnseen(memory: Memory, state: InstantState, entries: Array<{ key: string; timeMs?: number }>): Set<string> {
+export function claimUnseen(memory: Memory, state: DedupeState, entries: Array<{ key: string; timeMs?: number }>): Set<string> {
 	const saved = new Set((state.seen ?? []).map((entry) => parseEntry(entry).key));
 	const claimed = new Set<string>();
 	for (const { key, timeMs } of entries) {
@@ -154,7 +158,7 @@ const later = (a: number | undefined, b: number | undefined): number | undefined
 	a === undefined ? b : b === undefined ? a : Math.max(a, b);
 
 /** The state to save after a delivery: the saved entries and times merged with what this process has seen. */
-export function mergeMemory(state: InstantState, memory: Memory, times: { deliveryAt?: number; seenAt?: number } = {}): InstantState {
+export function mergeMemory<T extends DedupeState>(state: T, memory: Memory, times: { deliveryAt?: number; seenAt?: number } = {}): T {
 	memory.lastDeliveryAt = later(memory.lastDeliveryAt, times.deliveryAt);
 	memory.lastSeenAt = later(memory.lastSeenAt, times.seenAt);
 	const saved = state.seen ?? [];

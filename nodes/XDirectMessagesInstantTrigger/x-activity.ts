@@ -88,7 +88,8 @@ export interface NewSubscription {
 	eventType: string;
 	userId: string;
 	tag: string;
-	webhookId: string;
+	/** The webhook X delivers to; none for a subscription read from the Activity stream. */
+	webhookId?: string;
 }
 
 /** POST /2/activity/subscriptions with the user's token (DM events are private: X wants that user's consent). */
@@ -97,7 +98,7 @@ export async function createSubscription(user: XApi, wanted: NewSubscription): P
 		event_type: wanted.eventType,
 		filter: { user_id: wanted.userId },
 		tag: wanted.tag,
-		webhook_id: wanted.webhookId,
+		...(wanted.webhookId === undefined ? {} : { webhook_id: wanted.webhookId }),
 	});
 	const data = body.data;
 	// Documented as {data:{subscription}}, {data:{...}} and {data:[{...}]} (x-activity-api.md §3.1).

@@ -271,6 +271,14 @@ export function present(error: XApiFailure): Presentation {
 		case 'app-keys-missing':
 		case 'app-keys-refused':
 			return appKeysPresentation(failure);
+		case 'stream-connections-full':
+			return {
+				message: `X refused the stream connection: the app's Activity stream connections are all in use (TooManyConnections)`,
+				description:
+					'X allows 2 open connections to GET /2/activity/stream per app. Each active workflow with the Stream Trigger holds one, and so does a test run in the editor ("Listen for test event"). Deactivate another workflow that uses this X app, stop listening for test events, or use the Instant Trigger (webhook) or the polling trigger for this workflow.',
+				httpCode: '429',
+				errorResponse: failure.body,
+			};
 		default: {
 			// A lookup that found nothing arrives as 200 with errors[]: report it as the 404 it means.
 			const httpCode = failure.status < 300 && failure.kind === 'not-found' ? '404' : String(failure.status);

@@ -152,6 +152,8 @@ export function classifyAnswer(answer: XApiResponse, context: ClassifyContext): 
 	const reading = read(answer, context);
 	const { status, body, type, detail } = reading;
 	if (status === 401) return { kind: 'unauthorized', status, body, credentialType: context.credentialType };
+	// X's streaming problem names the connection limit in a field of its own (x-activity-api.md §7).
+	if (status === 429 && answer.body.connection_issue === 'TooManyConnections') return { kind: 'stream-connections-full', status, body, detail };
 	if (status === 429 && type !== 'usage-capped') return rateLimited(answer, reading);
 	const named = byProblemType(reading);
 	if (named) return named;

@@ -73,7 +73,9 @@ export type XFailure =
 	/** The credential lacks the app's API Key or API Key Secret: no request was made. */
 	| { kind: 'app-keys-missing'; missing: AppKeyField[] }
 	/** X did not give an app-only token for the credential's API Key and Secret. */
-	| (Answer & { kind: 'app-keys-refused' });
+	| (Answer & { kind: 'app-keys-refused' })
+	/** The app already holds as many Activity stream connections as X allows (429 `connection_issue: TooManyConnections`). */
+	| (Answer & { kind: 'stream-connections-full'; detail: string });
 
 export type XFailureKind = XFailure['kind'];
 

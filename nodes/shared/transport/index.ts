@@ -27,3 +27,5 @@ export { xApiRequest } from './request';
 export { encodeQuery } from './send';
 export type { XApiConnection, XApiContext, XApiRequest, XApiResponse, XCredentialType } from './types';
 export { OAUTH1_CREDENTIAL_TYPE, OAUTH2_CREDENTIAL_TYPE } from './types';
+export type { OpenedStream, StreamBody } from './stream';
+export { openStream } from './stream';

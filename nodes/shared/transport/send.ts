@@ -49,7 +49,7 @@ function toResponse(raw: unknown): XApiResponse {
 }
 
 /** An app-only request: n8n's credential would sign it with the user's token, so the bearer is set here. */
-async function sendWithAppToken(context: XApiContext, appToken: string, options: IHttpRequestOptions): Promise<unknown> {
+export async function sendWithAppToken(context: XApiContext, appToken: string, options: IHttpRequestOptions): Promise<unknown> {
 	const { httpRequest } = context.helpers;
 	if (!httpRequest) throw new Error('This n8n context cannot send app-only requests');
 	return await httpRequest.call(context, { ...options, headers: { ...options.headers, Authorization: `Bearer ${appToken}` } });

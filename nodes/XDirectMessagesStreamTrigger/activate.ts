@@ -1,0 +1,109 @@
+import type { ITriggerFunctions, ITriggerResponse } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { triggerLimits } from '../shared/connection';
+import { settle } from '../shared/settle';
+import type { XApi, XApiConnection } from '../shared/transport';
+import { appOnlyConnection, createXApi, isXApiFailure, OAUTH2_CREDENTIAL_TYPE } from '../shared/transport';
+import { getAuthenticatedUser, isNoUserFound, lookupUsernames } from '../shared/users';
+import { memoryScope } from '../XDirectMessagesInstantTrigger/lifecycle';
+import { lifecycleError } from '../XDirectMessagesInstantTrigger/refusals';
+import { sendersFingerprint, subscriptionTag } from '../XDirectMessagesInstantTrigger/settings';
+import type { StreamSettings } from './settings';
+import { readStreamSettings } from './settings';
+import { GAP_MARGIN_MS, NODE_LABEL, StreamSession } from './session';
+import type { StreamState } from './state';
+import { loadStreamState } from './state';
+import { deleteSubscriptions, ensureSubscriptions } from './subscriptions';
+
+/** Activations that continue a running workflow (n8n's start-up, a save while active, a new leader) rather than start it. */
+const RESUMING_ACTIVATIONS: string[] = ['init', 'update', 'leadershipChange'];
+
+/** Resolves the @usernames of "Only From Senders" once per settings (kept in the state). */
+async function resolveSenders(ctx: ITriggerFunctions, user: XApi, settings: StreamSettings, state: StreamState): Promise<StreamState['senders']> {
+	const names = settings.senders.filter((ref) => ref.kind === 'username').map((ref) => ref.value.toLowerCase());
+	if (!names.length) return undefined;
+	const fingerprint = sendersFingerprint(settings.senders);
+	if (state.senders?.fingerprint === fingerprint) return state.senders;
+	const lookup = await settle(lookupUsernames(user, names));
+	if (!lookup.ok && !isNoUserFound(lookup.error)) throw lookup.error;
+	const found = lookup.ok ? lookup.value : new Map<string, string>();
+	const unknown = names.filter((name) => !found.has(name));
+	if (unknown.length) {
+		throw new NodeOperationError(ctx.getNode(), `X has no user ${unknown.map((name) => `@${name}`).join(', ')}`, {
+			description: 'Check the spelling of the username in "Only From Senders", or use the user ID instead.',
+		});
+	}
+	return { fingerprint, ids: Object.fromEntries(found) };
+}
+
+/** Runs an activation step; failures become node errors that name X's reason and what to do. */
+async function step<T>(ctx: ITriggerFunctions, run: () => Promise<T>): Promise<T> {
+	try {
+		return await run();
+	} catch (error) {
+		throw lifecycleError(ctx.getNode(), error, '');
+	}
+}
+
+/**
+ * trigger(): subscribes the account's chosen events (without a webhook), opens the first stream connection (an app
+ * whose connections are all taken fails the activation here, with X's reason), and holds the stream until n8n calls
+ * the close function, which ends it and deletes the subscriptions.
+ */
+export async function activate(this: ITriggerFunctions): Promise<ITriggerResponse> {
+	const ctx = this;
+	const settings = readStreamSettings(ctx);
+	const limits = triggerLimits(ctx);
+	const connection: XApiConnection = { context: ctx, credentialType: OAUTH2_CREDENTIAL_TYPE };
+	const production = ctx.getMode() !== 'manual' && ctx.getActivationMode() !== 'manual';
+	const staticData = ctx.getWorkflowStaticData('node');
+	const { app, user, me, state } = await step(ctx, async () => {
+		const app = createXApi(await appOnlyConnection(connection, limits.timeoutMs), limits);
+		const user = createXApi(connection, limits);
+		const me = await getAuthenticatedUser(user);
+		if (!me) throw new NodeOperationError(ctx.getNode(), 'X did not return the authenticated user (GET /2/users/me)');
+		const saved = loadStreamState(staticData);
+		const resuming = RESUMING_ACTIVATIONS.includes(ctx.getActivationMode());
+		// Another account, or a workflow someone activated: nothing saved belongs to what starts now but the dedupe.
+		const state: StreamState = saved.userId === undefined || saved.userId === me.id ? saved : {};
+		if (!resuming) {
+			delete state.lastAliveAt;
+			delete state.catchUpFrom;
+			delete state.groupCursor;
+		}
+		state.senders = await resolveSenders(ctx, user, settings, state);
+		return { app, user, me, state };
+	});
+	const tag = subscriptionTag(ctx);
+	const subscribed = await step(ctx, async () => await ensureSubscriptions(ctx, { app, user, tag, userId: me.id, events: settings.events }));
+	if (!subscribed.ok) throw lifecycleError(ctx.getNode(), subscribed.error, '');
+	const subscriptions = subscribed.value;
+	const owned = subscriptions.filter((own) => own.owned).map((own) => own.id);
+	const session = new StreamSession({ ctx, settings, app, user, accountId: me.id, tag, production, staticData, state: { ...state, userId: me.id, subscriptions }, scope: memoryScope(ctx) });
+	const first = await settle(session.open(session.backfillMinutes()));
+	if (!first.ok) {
+		await settle(deleteSubscriptions(app, owned));
+		await session.close();
+		throw lifecycleError(ctx.getNode(), first.error, '');
+	}
+	// n8n restarted (or saved the active workflow, or another main took over) since the stream was last alive: X's
+	// backfill cannot reach back there. A workflow someone activated starts afresh: deactivated means off.
+	const lastAlive = state.lastAliveAt;
+	if (production && settings.catchUp && lastAlive !== undefined && RESUMING_ACTIVATIONS.includes(ctx.getActivationMode())) {
+		session.requestCatchUp(lastAlive - GAP_MARGIN_MS);
+	}
+	session.persist();
+	session.start(first.value);
+	ctx.logger.info(`${NODE_LABEL} "${ctx.getNode().name}": stream connected for @${me.username ?? me.id} (${settings.events.join(', ')})`);
+
+	const closeFunction = async (): Promise<void> => {
+		await session.close();
+		const removed = await settle(deleteSubscriptions(app, owned));
+		if (!removed.ok) {
+			const reason = isXApiFailure(removed.error) ? removed.error.failure.kind : String(removed.error);
+			ctx.logger.warn(`${NODE_LABEL} "${ctx.getNode().name}": could not delete its X subscriptions (${reason}); delete ${owned.join(', ')} in X if they are left.`);
+		}
+	};
+	return { closeFunction };
+}
