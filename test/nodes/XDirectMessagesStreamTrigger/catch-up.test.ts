@@ -151,6 +151,33 @@ test('Catch Up After Downtime off: no GET /2/dm_events, the DMs of the downtime 
 	expect(listings()).toEqual([]);
 });
 
+test.each(['update', 'leadershipChange'] as const)('an activation that resumes the running workflow (%s) catches up', async (activation) => {
+	const { bob, carol } = env.people;
+	const wf = env.workflow(`wf-${activation}`);
+	await wf.start();
+	const before = send(bob, 'before');
+	await waitFor(() => wf.executions.length === 1, 'the first DM');
+	await wf.close();
+	const missed = send(carol, 'while saving');
+	await wf.start(activation);
+	await expectCatchUp(wf, [before, missed], [missed]);
+	expect(env.logged('info')).toEqual(expect.arrayContaining([expect.stringMatching(/caught up from .*: 1 message\(s\) the stream had not delivered/)]));
+});
+
+test('an activation by hand after a deactivation starts afresh: what was sent while it was off is not emitted', async () => {
+	const { bob, carol } = env.people;
+	const wf = env.workflow('wf-by-hand');
+	await wf.start();
+	const before = send(bob, 'before');
+	await waitFor(() => wf.executions.length === 1, 'the first DM');
+	await wf.close();
+	send(carol, 'while off');
+	await wf.start('activate');
+	const after = send(bob, 'after');
+	expect(await settled(wf, 2)).toEqual([before, after]);
+	expect(listings()).toEqual([]);
+});
+
 test('the first activation catches nothing up: DMs from before it are not emitted', async () => {
 	const { bob } = env.people;
 	send(bob, 'long before');

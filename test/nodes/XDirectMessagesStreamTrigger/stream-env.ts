@@ -1,6 +1,8 @@
 // The stream trigger against the emulator: the emulator (Activity stream with a short heartbeat), one X app whose
 // OAuth 2.0 client and API Key belong together, the people, and n8n's side from test/fixtures/stream.ts. Every
 // workflow a test starts is closed after it, so no connection outlives its test.
+import { Logger } from '@n8n/backend-common';
+import { Container } from '@n8n/di';
 import type { IDataObject, INode, INodeParameters } from 'n8n-workflow';
 
 import { oauth2Credentials, TEST_REDIRECT_URI, type CredentialsByType, type XUser } from '../../fixtures/credentials';
@@ -53,6 +55,8 @@ export interface StreamEnv {
 	streamRequests(): RequestLogEntry[];
 	/** The app's subscriptions. */
 	subscriptions(): Array<{ subscription_id: string; event_type: string; tag?: string; webhook_id?: string; filter: { user_id?: string } }>;
+	/** What the node logged through n8n's Logger in this test, at one level. */
+	logged(level: 'info' | 'warn' | 'error'): string[];
 	/** Waits until the app has exactly one open connection whose id is not in `notIds` (a new one after a reconnect). */
 	waitForConnection(notIds?: string[], timeoutMs?: number): Promise<StreamView>;
 }
@@ -61,10 +65,18 @@ export function useStreamEnv(): StreamEnv {
 	let emu: Emulator | undefined;
 	let people: People | undefined;
 	const workflows: TriggerWorkflow[] = [];
+	const logs: Array<{ level: string; message: string }> = [];
+	const spies: jest.SpyInstance[] = [];
 	beforeAll(async () => {
 		emu = await startEmulator({ ...STREAM_OPTIONS });
+		// n8n's Logger, as the node's this.logger reaches it: captured instead of printed.
+		const logger = Container.get(Logger);
+		for (const level of ['info', 'warn', 'error'] as const) {
+			spies.push(jest.spyOn(logger, level).mockImplementation((...args: unknown[]) => void logs.push({ level, message: String(args[0]) })));
+		}
 	});
 	afterAll(async () => {
+		for (const spy of spies.splice(0)) spy.mockRestore();
 		await emu?.close();
 		shutdown();
 	});
@@ -77,6 +89,7 @@ export function useStreamEnv(): StreamEnv {
 		e.reset();
 		for (const [name, value] of Object.entries(STREAM_OPTIONS)) e.setOption(name as never, value as never);
 		people = addPeople(e);
+		logs.length = 0;
 		e.registerOAuth1App({ consumerKey: API_KEY, consumerSecret: API_KEY_SECRET, appId: APP_ID });
 		e.registerOAuth2Client({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: [TEST_REDIRECT_URI], confidential: true, appId: APP_ID });
 	});
@@ -114,6 +127,7 @@ export function useStreamEnv(): StreamEnv {
 			workflows.push(wf);
 			return wf;
 		},
+		logged: (level) => logs.filter((line) => line.level === level).map((line) => line.message),
 		streams: () => started(emu).streams({ appId: APP_ID }),
 		streamRequests: () => started(emu).requests().filter((request: RequestLogEntry) => request.method === 'GET' && request.path === '/2/activity/stream'),
 		subscriptions: () => started(emu).subscriptions().filter((sub: { appId?: string }) => sub.appId === APP_ID),
