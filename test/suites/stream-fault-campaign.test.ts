@@ -18,8 +18,9 @@ const TARGET_DMS = 5000;
 
 jest.setTimeout(240_000);
 
-type Action = 'none' | 'disconnect' | 'reset' | 'stall' | 'drop' | 'duplicate' | 'refused' | 'restart' | 'restart-long';
-const ACTIONS: readonly Action[] = ['none', 'none', 'disconnect', 'reset', 'stall', 'drop', 'duplicate', 'refused', 'restart', 'restart-long'];
+type Action = 'none' | 'disconnect' | 'reset' | 'stall' | 'drop' | 'duplicate' | 'refused' | 'restart' | 'restart-long' | 'stall-restart' | 'double-restart';
+/** One deck: every action once per deck ('none' twice), in a seeded order. */
+const ACTIONS: readonly Action[] = ['none', 'none', 'disconnect', 'reset', 'stall', 'drop', 'duplicate', 'refused', 'restart', 'restart-long', 'stall-restart', 'double-restart'];
 
 test(`stream fault campaign (seed ${SEED}): every DM exactly once`, async () => {
 	const random = createRandom(SEED);
@@ -31,7 +32,18 @@ test(`stream fault campaign (seed ${SEED}): every DM exactly once`, async () => 
 	await wf.start();
 
 	const sent: string[] = [];
-	const counts: Record<Action, number> = { none: 0, disconnect: 0, reset: 0, stall: 0, drop: 0, duplicate: 0, refused: 0, restart: 0, 'restart-long': 0 };
+	const counts = Object.fromEntries(ACTIONS.map((action) => [action, 0])) as Record<Action, number>;
+	const deck: Action[] = [];
+	const nextAction = (): Action => {
+		if (!deck.length) {
+			deck.push(...ACTIONS);
+			for (let index = deck.length - 1; index > 0; index--) {
+				const other = random.int(0, index);
+				[deck[index], deck[other]] = [deck[other], deck[index]];
+			}
+		}
+		return deck.pop() as Action;
+	};
 	let injectedDuplicates = 0;
 	let droppedLive = 0;
 	let restarts = 0;
@@ -55,7 +67,7 @@ test(`stream fault campaign (seed ${SEED}): every DM exactly once`, async () => 
 
 	try {
 		for (let round = 0; sent.length < TARGET_DMS; round++) {
-			const action = random.pick(ACTIONS);
+			const action = nextAction();
 			counts[action]++;
 			const count = random.int(80, 180);
 			const half = random.int(10, count - 10);
@@ -112,6 +124,23 @@ test(`stream fault campaign (seed ${SEED}): every DM exactly once`, async () => 
 						}
 					});
 					restarts++;
+					break;
+				case 'stall-restart':
+					// Lost to the stalled connection, and n8n restarts before the stall is noticed: the catch-up from
+					// the last moment the stream was alive must bring them.
+					emu.streamFault({ kind: 'stall', appId: APP_ID });
+					await burst(half, label);
+					await wf.restart(async () => await burst(count - half, `${label}-down`));
+					restarts++;
+					break;
+				case 'double-restart':
+					// A long gap, then a second restart at once, before the first catch-up can have finished.
+					await wf.restart(async () => {
+						await burst(half, `${label}-down`);
+						emu.clock.advance(random.int(6, 90) * 60_000);
+					});
+					await wf.restart(async () => await burst(count - half, `${label}-down2`));
+					restarts += 2;
 					break;
 			}
 			sample();
