@@ -54,9 +54,10 @@ test('a restart a few seconds later: the DMs of the downtime arrive once each, o
 		expect(item.sender).toEqual(expect.objectContaining({ username: expect.any(String) }));
 	}
 	expect(caughtUp[1]).toMatchObject({ text: 'while down 2', sender_id: carol.id, dm_conversation_id: oneToOneId(alice, carol) });
-	// Three DMs fit one page: the gap is read once (X bills every event a read returns).
-	expect(listings()).toHaveLength(1);
-	expect(listings()[0].status).toBe(200);
+	// The gap is read once (X bills every event a read returns): no page is asked for twice.
+	const pages = listings().map((request) => JSON.stringify(request.query));
+	expect(pages.length).toBeGreaterThanOrEqual(1);
+	expect(pages).toEqual([...new Set(pages)]);
 	expect(env.subscriptions()).toHaveLength(1);
 	expect(wf.errors).toEqual([]);
 });
