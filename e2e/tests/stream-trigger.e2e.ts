@@ -166,6 +166,25 @@ describe('stream trigger', () => {
 		assert.equal(typeof json.event_uuid, 'string');
 	}, TEST_TIMEOUT_MS);
 
+	test('a stalled connection (open, but not a byte, not even a heartbeat) is replaced after the silence limit; the DMs of the stall are answered once', async () => {
+		const { emu, users } = context();
+		const connectionsBefore = streamRequests(emu).length;
+		const stalledAt = Date.now();
+		const [stalled] = emu.streamFault({ kind: 'stall' });
+		assert.equal(stalled?.stalled, true);
+		const sent = [users.bob, users.carol].map((sender, index) => emu.sendAs(sender.id, { to: users.alice.id, text: `during a stall ${index}` }));
+		// X keeps the stalled connection open: only the trigger's silence watch can end it (and its own end of the
+		// connection must close the socket: nothing from X's side will).
+		await waitFor('a new connection after the silence limit', () => streamRequests(emu).length > connectionsBefore, { timeoutMs: SILENCE_SECONDS * 1000 + 8000, intervalMs: 50 });
+		const reconnectMs = Date.now() - stalledAt;
+		log(`stream trigger: stalled connection replaced after ${reconnectMs} ms (silence limit ${SILENCE_SECONDS} s)`);
+		await expectEachAnsweredOnce(sent, 'DMs during a stall');
+		// The silence counts from the last heartbeat before the stall, at most one heartbeat interval earlier.
+		assert.ok(reconnectMs >= SILENCE_SECONDS * 1000 - HEARTBEAT_MS, `replaced after ${reconnectMs} ms, before the silence limit`);
+		assert.equal(streamRequests(emu)[connectionsBefore].query.backfill_minutes, '1');
+		await waitFor('one open connection', () => emu.streams().length === 1, { timeoutMs: 10000 });
+	}, TEST_TIMEOUT_MS);
+
 	test('DMs keep arriving while the stream is ended, reset and stalled: each answered exactly once', async () => {
 		const { emu, users } = context();
 		const connectionsBefore = streamRequests(emu).length;
