@@ -2,7 +2,8 @@
 // dm.received without a webhook and holds one connection to X's Activity stream (the emulator); every DM starts one
 // execution and gets one reply, also while the stream is ended, reset or stalled mid-way (reconnect with backfill,
 // duplicates dropped); DMs sent while n8n is down, with X's clock moved past the 5 minutes backfill reaches, are caught
-// up through GET /2/dm_events after the restart; deactivation closes the stream and removes the subscription.
+// up through GET /2/dm_events after the restart; deactivation closes the stream and removes the subscription, and an
+// activation X refuses a connection for (TooManyConnections) fails with X's reason and leaves nothing behind.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { createInstance, type Instance } from '../lib/instance';
@@ -59,32 +60,42 @@ const aliceMessagesIn = (emu: Emulator, aliceId: string, conversations: Set<stri
 const streamRequests = (emu: Emulator) => emu.requests().filter((entry) => entry.method === 'GET' && entry.path === '/2/activity/stream');
 
 describe('stream trigger', () => {
-	let suite: { instance: Instance; emu: Emulator; users: DemoInfo['users']; seen: number } | undefined;
+	let suite: { instance: Instance; emu: Emulator; users: DemoInfo['users']; allSent: DmEventRecord[] } | undefined;
 	const context = () => {
 		if (!suite) throw new Error('the stream trigger suite has no n8n instance (its setup failed)');
 		return suite;
 	};
+	/** A DM from `sender` to alice, recorded for the suite's final count. */
+	const dm = (senderId: string, text: string): DmEventRecord => {
+		const event = context().emu.sendAs(senderId, { to: context().users.alice.id, text });
+		context().allSent.push(event);
+		return event;
+	};
 
 	/**
-	 * Waits until the executions since the last call cover exactly `sent` (one execution per DM, each with one
-	 * reply, none twice), then checks alice's replies in the emulator: one per DM.
+	 * Waits until the executions that emitted `sent` have finished, then checks them: each DM in exactly one execution,
+	 * one DM and one reply per execution, and alice's replies in X one per DM. (The whole suite's executions are
+	 * checked against every DM sent at the end: nothing else was emitted.)
 	 */
 	async function expectEachAnsweredOnce(sent: DmEventRecord[], what: string): Promise<Handled[]> {
 		const { instance, emu, users } = context();
-		const fresh = async () => (await instance.executions(WORKFLOW_ID)).slice(context().seen).map(handled);
-		await waitFor(`${sent.length} executions (${what})`, async () => (await fresh()).filter((run) => run.status !== 'running' && run.status !== 'new').length >= sent.length, { timeoutMs: 60000 });
+		const ids = new Set(sent.map((event) => event.id));
+		const ofThese = async () => (await instance.executions(WORKFLOW_ID)).map(handled).filter((run) => run.dmIds.some((id) => ids.has(id)));
+		await waitFor(`${sent.length} executions (${what})`, async () => {
+			const done = (await ofThese()).filter((run) => run.status !== 'running' && run.status !== 'new');
+			return new Set(done.flatMap((run) => run.dmIds)).size >= ids.size;
+		}, { timeoutMs: 60000 });
 		// Anything emitted twice would start its execution within this pause.
 		await delay(3000);
-		const runs = await fresh();
-		context().seen += runs.length;
+		const runs = await ofThese();
 		assert.deepEqual(runs.map((run) => run.status), runs.map(() => 'success'), `${what}: every execution succeeded`);
-		assert.deepEqual(sorted(runs.flatMap((run) => run.dmIds)), sorted(sent.map((event) => event.id)), `${what}: the trigger emitted exactly the DMs sent, each once`);
+		assert.deepEqual(sorted(runs.flatMap((run) => run.dmIds)), sorted([...ids]), `${what}: the trigger emitted exactly the DMs sent, each once`);
 		assert.deepEqual(runs.map((run) => run.dmIds.length), runs.map(() => 1), `${what}: one DM per execution`);
 		assert.deepEqual(runs.map((run) => run.replyIds.length), runs.map(() => 1), `${what}: one reply per execution`);
 		// Alice's messages in these conversations since the first of the DMs: the replies, one per DM, each made by one
 		// of these executions.
 		const conversations = new Set(sent.map((event) => event.dm_conversation_id));
-		const first = sorted(sent.map((event) => event.id))[0];
+		const first = sorted([...ids])[0];
 		const replies = aliceMessagesIn(emu, users.alice.id, conversations).filter((event) => BigInt(event.id) > BigInt(first));
 		assert.deepEqual(sorted(replies.map((reply) => reply.id)), sorted(runs.flatMap((run) => run.replyIds)), `${what}: exactly one reply per DM in X, each from one execution`);
 		for (const reply of replies) assert.match(reply.text ?? '', /^Thanks for your message, @\w+!/);
@@ -105,7 +116,7 @@ describe('stream trigger', () => {
 			await instance.close();
 			throw error;
 		}
-		suite = { instance, emu: instance.emu, users: instance.demo.users, seen: 0 };
+		suite = { instance, emu: instance.emu, users: instance.demo.users, allSent: [] };
 	}, SETUP_TIMEOUT_MS);
 
 	afterAll(async () => {
@@ -144,23 +155,23 @@ describe('stream trigger', () => {
 	test('a DM from bob is answered within seconds, exactly once, and the execution holds the trigger\'s item', async () => {
 		const { instance, emu, users } = context();
 		const sentAt = Date.now();
-		const dm = emu.sendAs(users.bob.id, { to: users.alice.id, text: 'stream hello' });
-		const conversation = new Set([dm.dm_conversation_id]);
-		await waitFor('the reply', () => aliceMessagesIn(emu, users.alice.id, conversation).some((event) => BigInt(event.id) > BigInt(dm.id)), { timeoutMs: 15000, intervalMs: 20 });
+		const hello = dm(users.bob.id, 'stream hello');
+		const conversation = new Set([hello.dm_conversation_id]);
+		await waitFor('the reply', () => aliceMessagesIn(emu, users.alice.id, conversation).some((event) => BigInt(event.id) > BigInt(hello.id)), { timeoutMs: 15000, intervalMs: 20 });
 		const latency = Date.now() - sentAt;
 		log(`stream trigger: DM sent -> reply stored in ${latency} ms`);
 		assert.ok(latency < 10000, `replied after ${latency} ms`);
-		const [run] = await expectEachAnsweredOnce([dm], 'one DM');
+		const [run] = await expectEachAnsweredOnce([hello], 'one DM');
 		const executions = await instance.executions(WORKFLOW_ID);
 		const execution = executions.find((candidate) => candidate.id === run.executionId);
 		assert.equal(execution?.mode, 'trigger');
 		const [item] = storedNodeOutput(execution?.data, TRIGGER) ?? [];
-		assert.equal(item.id, dm.id);
+		assert.equal(item.id, hello.id);
 		assert.equal(item.event_type, 'MessageCreate');
 		assert.equal(item.text, 'stream hello');
 		assert.equal(item.sender_id, users.bob.id);
 		assert.equal(item.sender?.username, users.bob.username);
-		assert.equal(item.dm_conversation_id, dm.dm_conversation_id);
+		assert.equal(item.dm_conversation_id, hello.dm_conversation_id);
 		const json = item as unknown as Record<string, unknown>;
 		assert.equal(json.x_event_type, 'dm.received');
 		assert.equal(typeof json.event_uuid, 'string');
@@ -172,7 +183,7 @@ describe('stream trigger', () => {
 		const stalledAt = Date.now();
 		const [stalled] = emu.streamFault({ kind: 'stall' });
 		assert.equal(stalled?.stalled, true);
-		const sent = [users.bob, users.carol].map((sender, index) => emu.sendAs(sender.id, { to: users.alice.id, text: `during a stall ${index}` }));
+		const sent = [users.bob, users.carol].map((sender, index) => dm(sender.id, `during a stall ${index}`));
 		// X keeps the stalled connection open: only the trigger's silence watch can end it (and its own end of the
 		// connection must close the socket: nothing from X's side will).
 		await waitFor('a new connection after the silence limit', () => streamRequests(emu).length > connectionsBefore, { timeoutMs: SILENCE_SECONDS * 1000 + 8000, intervalMs: 50 });
@@ -180,7 +191,7 @@ describe('stream trigger', () => {
 		log(`stream trigger: stalled connection replaced after ${reconnectMs} ms (silence limit ${SILENCE_SECONDS} s)`);
 		await expectEachAnsweredOnce(sent, 'DMs during a stall');
 		// The silence counts from the last heartbeat before the stall, at most one heartbeat interval earlier.
-		assert.ok(reconnectMs >= SILENCE_SECONDS * 1000 - HEARTBEAT_MS, `replaced after ${reconnectMs} ms, before the silence limit`);
+		assert.ok(reconnectMs >= SILENCE_SECONDS * 1000 - HEARTBEAT_MS - 100, `replaced after ${reconnectMs} ms, before the silence limit`);
 		assert.equal(streamRequests(emu)[connectionsBefore].query.backfill_minutes, '1');
 		await waitFor('one open connection', () => emu.streams().length === 1, { timeoutMs: 10000 });
 	}, TEST_TIMEOUT_MS);
@@ -189,7 +200,7 @@ describe('stream trigger', () => {
 		const { emu, users } = context();
 		const connectionsBefore = streamRequests(emu).length;
 		const sent: DmEventRecord[] = [];
-		const send = (index: number) => sent.push(emu.sendAs([users.bob, users.carol][index % 2].id, { to: users.alice.id, text: `stream under faults ${index}` }));
+		const send = (index: number) => sent.push(dm([users.bob, users.carol][index % 2].id, `stream under faults ${index}`));
 		const faults: Array<[string, () => void]> = [
 			['operational disconnect', () => emu.closeStreams({ disconnect: true })],
 			['socket reset', () => void emu.streamFault({ kind: 'reset' })],
@@ -233,9 +244,9 @@ describe('stream trigger', () => {
 		// n8n's shutdown closes the trigger: connection ended, subscription deleted.
 		await waitFor('the stream to close', () => emu.streams().length === 0, { timeoutMs: 10000 });
 		assert.deepEqual(emu.subscriptions(), []);
-		const during = [users.bob, users.carol, users.bob].map((sender, index) => emu.sendAs(sender.id, { to: users.alice.id, text: `while n8n was down ${index}` }));
+		const during = [users.bob, users.carol, users.bob].map((sender, index) => dm(sender.id, `while n8n was down ${index}`));
 		emu.clock.advance(6 * MINUTE_MS);
-		const late = emu.sendAs(users.carol.id, { to: users.alice.id, text: 'while n8n was down, 6 minutes later' });
+		const late = dm(users.carol.id, 'while n8n was down, 6 minutes later');
 		emu.clearRequests();
 		await instance.start();
 		await expectEachAnsweredOnce([...during, late], 'DMs of the downtime');
@@ -246,7 +257,7 @@ describe('stream trigger', () => {
 		assert.ok(backfill >= 1 && backfill <= 5, `the first connection after the restart asks for backfill: ${JSON.stringify(firstConnection?.query)}`);
 		log(`stream trigger: after the restart: ${reads.length} GET /2/dm_events (${reads.map((entry) => `max_results=${entry.query.max_results}${entry.query.pagination_token ? ' next page' : ''}`).join(', ')}), first connection backfill_minutes=${backfill}`);
 		// After the catch-up, the stream alone delivers again.
-		const after = emu.sendAs(users.bob.id, { to: users.alice.id, text: 'after the restart' });
+		const after = dm(users.bob.id, 'after the restart');
 		await expectEachAnsweredOnce([after], 'the DM after the restart');
 	}, TEST_TIMEOUT_MS + 120000);
 
@@ -257,5 +268,36 @@ describe('stream trigger', () => {
 		const response = await rest.request('POST', `/workflows/${WORKFLOW_ID}/deactivate`, {});
 		assert.equal(response.status, 200, response.text);
 		await waitFor('the connection and the subscription to be gone', () => emu.streams().length === 0 && emu.subscriptions().length === 0, { timeoutMs: 30000 });
+	}, TEST_TIMEOUT_MS);
+
+	test('with the app\'s stream connections all taken, activating fails with X\'s reason and leaves no subscription', async () => {
+		const { instance, emu } = context();
+		const rest = await instance.rest();
+		const stored = await rest.request('GET', `/workflows/${WORKFLOW_ID}`);
+		const versionId = (stored.json as { data?: { versionId?: string } } | undefined)?.data?.versionId;
+		assert.ok(versionId, stored.text.slice(0, 500));
+		emu.clearRequests();
+		emu.streamFault({ kind: 'too-many-connections', count: 1 });
+		const refused = await rest.request('POST', `/workflows/${WORKFLOW_ID}/activate`, { versionId });
+		assert.ok(refused.status >= 400, `activation answered ${refused.status}: ${refused.text.slice(0, 500)}`);
+		assert.match(refused.text, /stream connections are all in use \(TooManyConnections\)/);
+		const streamAttempts = streamRequests(emu);
+		assert.deepEqual(streamAttempts.map((entry) => entry.status), [429], 'one connection attempt, refused; no retry loop');
+		// What activation created at X is deleted again.
+		assert.ok(emu.requests().some((entry) => entry.method === 'POST' && entry.path === '/2/activity/subscriptions'), 'the subscription was created before the connection');
+		assert.deepEqual(emu.subscriptions(), []);
+		assert.deepEqual(emu.streams(), []);
+		await delay(2000);
+		assert.equal(streamRequests(emu).length, 1, 'no further connection attempt');
+		// The next activation, with a connection free, works.
+		const accepted = await rest.request('POST', `/workflows/${WORKFLOW_ID}/activate`, { versionId });
+		assert.equal(accepted.status, 200, accepted.text.slice(0, 500));
+		await waitFor('the connection and the subscription', () => emu.streams().length === 1 && emu.subscriptions().length === 1, { timeoutMs: 30000 });
+	}, TEST_TIMEOUT_MS);
+	test('over the whole suite: one execution per DM sent, none twice, nothing else emitted', async () => {
+		const { instance, allSent } = context();
+		const runs = (await instance.executions(WORKFLOW_ID)).map(handled);
+		assert.deepEqual(sorted(runs.flatMap((run) => run.dmIds)), sorted(allSent.map((event) => event.id)));
+		assert.equal(runs.length, allSent.length);
 	}, TEST_TIMEOUT_MS);
 });
