@@ -65,7 +65,7 @@ describe('stream trigger', () => {
 		if (!suite) throw new Error('the stream trigger suite has no n8n instance (its setup failed)');
 		return suite;
 	};
-	/** A DM from `sender` to alice, recorded for the suite's final count. */
+	/** A DM from `senderId` to alice, recorded for the suite's final count. */
 	const dm = (senderId: string, text: string): DmEventRecord => {
 		const event = context().emu.sendAs(senderId, { to: context().users.alice.id, text });
 		context().allSent.push(event);
