@@ -1,15 +1,21 @@
-// Scenario `instant`: the compiled X Direct Messages Instant Trigger against the polling trigger, in one run.
+// Scenario `instant`: the compiled X Direct Messages Instant and Stream Triggers against the polling trigger, in one run.
 // In this process: an emulator with push delivery (sandbox URL policy: http://127.0.0.1 webhooks allowed), n8n's
 // webhook side (test/fixtures/webhook.ts: HTTP endpoint, WebhookContext per request, activation through HookContext)
 // loading the compiled package from the bench's snapshot, and the polling trigger through PollContext (harness).
 //   latency   instant: DM created (emu.sendAs) -> execution started (webhook() returned the items), measured per DM
-//             over sequential DMs and small bursts from other users. Polling: MODELLED + MEASURED: the DM waits for the
-//             next poll (uniform over the interval: DMs arrive at random times) plus the measured duration of a real
-//             poll that returns new DMs.
+//             over sequential DMs and small bursts from other users. Stream: the same DMs, DM created -> emit() of the
+//             Stream Trigger active in n8n-core's TriggerContext (production mode) on the emulator's Activity stream.
+//             Polling: MODELLED + MEASURED: the DM waits for the next poll (uniform over the interval: DMs arrive at
+//             random times) plus the measured duration of a real poll that returns new DMs.
 //   idle hour GET requests to X: instant = one hour of emulator time with one CRC re-check (requests in the
-//             emulator's log); polling = 60 polls at 1-minute intervals on the emulator clock.
+//             emulator's log); stream = a few seconds of heartbeats while an hour of emulator time passes (requests in
+//             the log besides the connection opened at activation); polling = 60 polls at 1-minute intervals on the
+//             emulator clock.
 //   billing   emu.billing() deltas: DM event reads billed per delivered DM (instant vs polling), Activity charges.
 import { performance } from 'node:perf_hooks';
+
+import { TriggerContext } from 'n8n-core';
+import { Workflow, type INode, type INodeExecutionData, type ITriggerResponse } from 'n8n-workflow';
 
 import { startEmulator, type Emulator, type EmulatorUser, type RequestLogEntry } from './emulator';
 import { loadPackage, poll, TRIGGER_NODE_TYPE, type CredentialsByType } from './harness';
@@ -17,7 +23,8 @@ import { RATE_LIMITS } from './seed';
 import { summarize, type Row, type Target, type Unit } from './stats';
 // The webhook side of n8n and the credential data come straight from the fixtures (not via harness.ts, whose
 // imports every worker process loads).
-import { oauth2Credentials, TEST_REDIRECT_URI } from '../test/fixtures/credentials';
+import { oauth2Credentials, TestCredentialsHelper, TEST_REDIRECT_URI } from '../test/fixtures/credentials';
+import { makeAdditionalData, makeNodeTypes } from '../test/fixtures/n8n';
 import { N8nWebhookHost, type WebhookExecution } from '../test/fixtures/webhook';
 
 const SEQUENTIAL_DMS = 100;
@@ -32,6 +39,11 @@ const API_KEY = 'bench-api-key';
 const API_KEY_SECRET = 'bench-api-key-secret-0123456789';
 const CLIENT_ID = 'bench-instant-client';
 const INSTANT_NODE_TYPE = TRIGGER_NODE_TYPE.replace(/xDirectMessagesTrigger$/, 'xDirectMessagesInstantTrigger');
+const STREAM_NODE_TYPE = TRIGGER_NODE_TYPE.replace(/xDirectMessagesTrigger$/, 'xDirectMessagesStreamTrigger');
+/** The emulator's keep-alive on the stream while the bench runs (X: at least every 20 s). */
+const STREAM_HEARTBEAT_MS = 100;
+/** Real time the stream is watched idle (heartbeats only), with one hour of X's clock passing meanwhile. */
+const STREAM_IDLE_MS = 3000;
 
 export const INSTANT_TARGETS = { p50Ms: 1000, p99Ms: 3000, idleGetsPerHour: 0 };
 
@@ -174,6 +186,87 @@ async function measureInstant(world: World) {
 	};
 }
 
+/** The Stream Trigger active in a real n8n-core TriggerContext (production mode); emit() feeds the world's waiters. */
+async function activateStream(world: World, packageDir: string) {
+	const loader = await loadPackage(packageDir);
+	const node: INode = {
+		id: 'bench-stream-node',
+		name: 'X DM Stream',
+		type: STREAM_NODE_TYPE,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+		credentials: { xDmOAuth2Api: { id: 'bench-instant-cred', name: 'X instant' } },
+	};
+	const nodeTypes = makeNodeTypes(loader);
+	const workflow = new Workflow({ id: 'bench-stream', nodes: [node], connections: {}, nodeTypes, active: true, staticData: {}, settings: {} });
+	const additionalData = makeAdditionalData(new TestCredentialsHelper(loader, world.credentials), undefined);
+	const executions: INodeExecutionData[][] = [];
+	const errors: Error[] = [];
+	const emit = (data: INodeExecutionData[][]): void => {
+		const execution = { workflowId: workflow.id, items: data[0] ?? [], receivedAt: Date.now(), startedAt: performance.now() };
+		executions.push(execution.items);
+		for (const item of execution.items) world.waiters.get(String(item.json.id))?.(execution);
+	};
+	const context = new TriggerContext(workflow, node, additionalData, 'trigger', 'activate', emit, (error) => errors.push(error));
+	const nodeType = nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
+	if (!nodeType.trigger) throw new InstantBenchError(`instant: ${STREAM_NODE_TYPE} has no trigger()`);
+	const response: ITriggerResponse | undefined = await nodeType.trigger.call(context);
+	return { executions, errors, close: async () => await response?.closeFunction?.() };
+}
+
+/** Stream: DM created -> emit() of the Stream Trigger, the same DMs as the instant side; then an idle window. */
+async function measureStream(world: World, packageDir: string) {
+	const { emu } = world;
+	emu.setOption('streamHeartbeatMs', STREAM_HEARTBEAT_MS);
+	emu.clearRequests();
+	const stream = await activateStream(world, packageDir);
+	try {
+		check(emu.streams().length === 1, `expected one stream connection after activation, got ${emu.streams().length}`);
+		const activation = apiRequests(emu).map((entry) => `${entry.method} ${entry.path}`);
+		for (let index = 0; index < 5; index++) await timedDm(world, world.partners[index % 4], `stream warm-up ${index}`);
+		emu.clearRequests();
+		const before = billed(emu);
+		const sequential: number[] = [];
+		for (let index = 0; index < SEQUENTIAL_DMS; index++) sequential.push(await timedDm(world, world.partners[index % 4], `stream sequential ${index}`));
+		const bursts: number[] = [];
+		for (let burst = 0; burst < BURSTS; burst++) {
+			const sends = Array.from({ length: BURST_SIZE }, (_, index) => timedDm(world, world.partners[index % 4], `stream burst ${burst}.${index}`));
+			bursts.push(...(await Promise.all(sends)));
+		}
+		const after = billed(emu);
+		const delivered = sequential.length + bursts.length;
+		const requestsWhileDelivering = apiRequests(emu).length;
+		check(stream.executions.length === delivered + 5, `stream: ${stream.executions.length} executions for ${delivered + 5} DMs`);
+		// Idle: heartbeats only, while an hour of X's clock passes; any request to X's API would be in the log.
+		emu.clearRequests();
+		const heartbeatsBefore = emu.streams()[0]?.heartbeatsSent ?? 0;
+		emu.clock.advance(30 * 60 * 1000);
+		await new Promise((resolve) => setTimeout(resolve, STREAM_IDLE_MS));
+		emu.clock.advance(30 * 60 * 1000);
+		const idleRequests = apiRequests(emu).length;
+		const heartbeats = (emu.streams()[0]?.heartbeatsSent ?? 0) - heartbeatsBefore;
+		check(emu.streams().length === 1, `stream: ${emu.streams().length} connections after the idle window`);
+		check(stream.errors.length === 0, `stream: emitError ${stream.errors.map((error) => error.message).join('; ')}`);
+		return {
+			sequential,
+			bursts,
+			all: [...sequential, ...bursts],
+			delivered,
+			activation,
+			requestsWhileDelivering,
+			idleRequests,
+			idleWindowMs: STREAM_IDLE_MS,
+			heartbeats,
+			billedReadsPerDm: (after.reads - before.reads) / delivered,
+			activityPerDm: (after.activity - before.activity) / delivered,
+		};
+	} finally {
+		await stream.close();
+		check(emu.streams().length === 0 && emu.subscriptions().length === 0, 'stream: the close function left a connection or a subscription');
+	}
+}
+
 async function measurePolling(world: World, packageDir: string) {
 	const { emu } = world;
 	const loader = await loadPackage(packageDir);
@@ -242,9 +335,11 @@ function modelledPolling(durations: number[], intervalS: number): number[] {
 export async function instantScenario(packageDir: string): Promise<InstantSection> {
 	const world = await startWorld(packageDir);
 	let instant: Awaited<ReturnType<typeof measureInstant>>;
+	let stream: Awaited<ReturnType<typeof measureStream>>;
 	let polling: Awaited<ReturnType<typeof measurePolling>>;
 	try {
 		instant = await measureInstant(world);
+		stream = await measureStream(world, packageDir);
 		polling = await measurePolling(world, packageDir);
 	} finally {
 		await world.host.close();
@@ -265,6 +360,14 @@ export async function instantScenario(packageDir: string): Promise<InstantSectio
 	row('instant', 'billed DM event reads per delivered DM', '', [instant.billedReadsPerDm]);
 	row('instant', 'Activity events billed per DM', '', [instant.activityPerDm]);
 	row('instant', 'USD billed per DM (Activity event)', '', [instant.usdPerDm]);
+	quantiles('stream', stream.all, `DM -> execution (measured, n=${stream.all.length})`);
+	quantiles('stream', stream.sequential, `  sequential (n=${stream.sequential.length})`);
+	quantiles('stream', stream.bursts, `  bursts of ${BURST_SIZE} (n=${stream.bursts.length})`);
+	row('stream', `API requests to X while idle (${stream.idleWindowMs / 1000} s real, 1 h of X's clock, ${stream.heartbeats} heartbeats)`, '', [stream.idleRequests]);
+	row('stream', 'API requests to X while delivering (all DMs; the connection stays open)', '', [stream.requestsWhileDelivering]);
+	row('stream', 'API requests to activate (users/me, subscriptions, the stream)', '', [stream.activation.length]);
+	row('stream', 'billed DM event reads per delivered DM', '', [stream.billedReadsPerDm]);
+	row('stream', 'Activity events billed per DM', '', [stream.activityPerDm]);
 	row('polling', `poll returning 1 new DM: duration (measured, n=${polling.durations.length})`, 'ms', polling.durations);
 	for (const interval of POLL_INTERVALS_S) {
 		quantiles('polling', modelledPolling(polling.durations, interval), `${interval / 60}-min interval: DM -> execution (modelled wait + measured poll)`);
@@ -277,12 +380,16 @@ export async function instantScenario(packageDir: string): Promise<InstantSectio
 		{ name: 'instant: DM -> execution p50', value: percentile(instant.all, 50), unit: 'ms', limit: INSTANT_TARGETS.p50Ms, comparison: '<=' },
 		{ name: 'instant: DM -> execution p99', value: percentile(instant.all, 99), unit: 'ms', limit: INSTANT_TARGETS.p99Ms, comparison: '<=' },
 		{ name: 'instant: GET requests per idle hour', value: instant.idleGets, unit: '', limit: INSTANT_TARGETS.idleGetsPerHour, comparison: '==' },
+		{ name: 'stream: DM -> execution p50', value: percentile(stream.all, 50), unit: 'ms', limit: INSTANT_TARGETS.p50Ms, comparison: '<=' },
+		{ name: 'stream: DM -> execution p99', value: percentile(stream.all, 99), unit: 'ms', limit: INSTANT_TARGETS.p99Ms, comparison: '<=' },
+		{ name: 'stream: API requests while idle', value: stream.idleRequests, unit: '', limit: INSTANT_TARGETS.idleGetsPerHour, comparison: '==' },
 	];
-	return { rows, targets, raw: { instant, polling: { ...polling, modelled: POLL_INTERVALS_S.map((interval) => ({ interval, p50: percentile(modelledPolling(polling.durations, interval), 50), p95: percentile(modelledPolling(polling.durations, interval), 95), p99: percentile(modelledPolling(polling.durations, interval), 99) })) } } };
+	return { rows, targets, raw: { instant, stream, polling: { ...polling, modelled: POLL_INTERVALS_S.map((interval) => ({ interval, p50: percentile(modelledPolling(polling.durations, interval), 50), p95: percentile(modelledPolling(polling.durations, interval), 95), p99: percentile(modelledPolling(polling.durations, interval), 99) })) } } };
 }
 
 export const INSTANT_NOTES = [
 	'Instant: DM created (emu.sendAs, performance.now) -> the trigger\'s webhook() returned the items (n8n starts the execution), emulator push delivery, n8n\'s webhook side and the compiled trigger in the bench process; 100 sequential DMs and 20 bursts of 5 from four other users.',
+	'Stream: DM created (emu.sendAs) -> the Stream Trigger called emit() (n8n starts the execution), the compiled trigger active in n8n-core\'s TriggerContext (production mode) holding GET /2/activity/stream on the emulator; the same 100 sequential DMs and 20 bursts of 5. Idle: a few seconds of real time with heartbeats every 100 ms while one hour of the emulator clock passes; API requests counted in the emulator\'s log, where the stream connection (GET /2/activity/stream) appears once, at activation: 0 while delivering or idle means no reconnection and no other request.',
 	'Polling latency is MODELLED + MEASURED: DMs arrive uniformly at random, so one waits U(0, interval) for the next poll (modelled, 20,000 seeded draws), plus the duration of a real poll that returned 1 new DM (measured, PollContext, compiled trigger).',
 	'Idle hour: instant = one hour of emulator time with one CRC re-check (X -> n8n), API requests counted in the emulator\'s log; polling = 60 polls with the emulator clock advanced 1 min each.',
 	'Billing: emu.billing() deltas. X bills DM event reads ($0.010, once per event and UTC day) and Activity deliveries (dm.received $0.010).',
