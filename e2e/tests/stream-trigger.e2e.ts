@@ -259,9 +259,13 @@ describe('stream trigger', () => {
 		await expectEachAnsweredOnce([...during, late], 'DMs of the downtime');
 		const reads = emu.requests().filter((entry) => entry.method === 'GET' && entry.path === '/2/dm_events');
 		assert.ok(reads.length >= 1, 'the trigger read GET /2/dm_events');
+		// One catch-up: the listing is read from its first page once, and no page twice.
+		const pages = reads.map((entry) => String(entry.query.pagination_token ?? 'first'));
+		assert.deepEqual(pages, [...new Set(pages)], `each page of the catch-up read once: ${pages.join(', ')}`);
 		const [firstConnection] = streamRequests(emu);
 		const backfill = Number(firstConnection?.query.backfill_minutes);
-		assert.ok(backfill >= 1 && backfill <= 5, `the first connection after the restart asks for backfill: ${JSON.stringify(firstConnection?.query)}`);
+		// The gap is measured on X's clock (6 minutes on): the most backfill X gives.
+		assert.equal(backfill, 5, `the first connection after the restart asks for 5 minutes of backfill: ${JSON.stringify(firstConnection?.query)}`);
 		log(`stream trigger: after the restart: ${reads.length} GET /2/dm_events (${reads.map((entry) => `max_results=${entry.query.max_results}${entry.query.pagination_token ? ' next page' : ''}`).join(', ')}), first connection backfill_minutes=${backfill}`);
 		// After the catch-up, the stream alone delivers again.
 		const after = dm(users.bob.id, 'after the restart');

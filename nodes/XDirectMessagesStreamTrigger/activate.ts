@@ -4,8 +4,9 @@ import { NodeOperationError } from 'n8n-workflow';
 import { triggerLimits } from '../shared/connection';
 import { settle } from '../shared/settle';
 import type { XApi, XApiConnection } from '../shared/transport';
-import { appOnlyConnection, createXApi, isXApiFailure, OAUTH2_CREDENTIAL_TYPE } from '../shared/transport';
-import { getAuthenticatedUser, isNoUserFound, lookupUsernames } from '../shared/users';
+import { appOnlyConnection, createXApi, isXApiFailure, OAUTH2_CREDENTIAL_TYPE, serverDateMs } from '../shared/transport';
+import { decodeUser } from '../shared/models';
+import { isNoUserFound, lookupUsernames } from '../shared/users';
 import { memoryScope } from '../XDirectMessagesInstantTrigger/lifecycle';
 import { lifecycleError } from '../XDirectMessagesInstantTrigger/refusals';
 import { sendersFingerprint, subscriptionTag } from '../XDirectMessagesInstantTrigger/settings';
@@ -58,10 +59,11 @@ export async function activate(this: ITriggerFunctions): Promise<ITriggerRespons
 	const connection: XApiConnection = { context: ctx, credentialType: OAUTH2_CREDENTIAL_TYPE };
 	const production = ctx.getMode() !== 'manual' && ctx.getActivationMode() !== 'manual';
 	const staticData = ctx.getWorkflowStaticData('node');
-	const { app, user, me, state } = await step(ctx, async () => {
+	const { app, user, me, state, xClockMs } = await step(ctx, async () => {
 		const app = createXApi(await appOnlyConnection(connection, limits.timeoutMs), limits);
 		const user = createXApi(connection, limits);
-		const me = await getAuthenticatedUser(user);
+		const { body, headers } = await user.get('/2/users/me');
+		const me = decodeUser(body);
 		if (!me) throw new NodeOperationError(ctx.getNode(), 'X did not return the authenticated user (GET /2/users/me)');
 		const saved = loadStreamState(staticData);
 		const resuming = RESUMING_ACTIVATIONS.includes(ctx.getActivationMode());
@@ -73,7 +75,7 @@ export async function activate(this: ITriggerFunctions): Promise<ITriggerRespons
 			delete state.groupCursor;
 		}
 		state.senders = await resolveSenders(ctx, user, settings, state);
-		return { app, user, me, state };
+		return { app, user, me, state, xClockMs: serverDateMs(headers) };
 	});
 	const tag = subscriptionTag(ctx);
 	const subscribed = await step(ctx, async () => await ensureSubscriptions(ctx, { app, user, tag, userId: me.id, events: settings.events }));
@@ -85,6 +87,8 @@ export async function activate(this: ITriggerFunctions): Promise<ITriggerRespons
 	const ownedIds = subscriptions.filter((own) => own.owned).map((own) => own.id);
 	const release = async () => await deleteSubscriptions(app, releaseSubscriptions(scope, subscriptions.map((own) => own.id)).filter((id) => ownedIds.includes(id)));
 	const session = new StreamSession({ ctx, settings, app, user, accountId: me.id, tag, production, staticData, state: { ...state, userId: me.id, subscriptions }, scope });
+	// The gap since the stream was last alive is measured on X's clock (its answer to /2/users/me), not the host's.
+	session.observeClock(xClockMs);
 	const first = await settle(session.open(session.backfillMinutes()));
 	if (!first.ok) {
 		await settle(release());

@@ -4,6 +4,8 @@
  * doubling up to 320 s; after a 429 one minute doubling. Every wait is capped by the user's "Max Reconnect Wait".
  */
 
+import { isXApiFailure } from '../shared/transport';
+
 export type FailureClass = 'network' | 'http' | 'rate-limit';
 
 export interface Backoff {
@@ -38,3 +40,15 @@ export function afterFailure(backoff: Backoff, kind: FailureClass, capMs: number
 	const attempts = backoff.kind === kind ? backoff.attempts + 1 : 1;
 	return { waitMs: Math.min(scheduleMs(kind, attempts), capMs), backoff: { kind, attempts } };
 }
+
+/** What makes X's back-off grow after a failed attempt (x-activity-api.md §7). */
+export function failureClass(error: unknown): FailureClass {
+	if (!isXApiFailure(error)) return 'network';
+	const { kind } = error.failure;
+	if (kind === 'rate-limited' || kind === 'stream-connections-full') return 'rate-limit';
+	return kind === 'network' ? 'network' : 'http';
+}
+
+/** Failures no waiting repairs: the workflow is handed back to n8n, which deactivates and retries it. */
+export const isFatal = (error: unknown): boolean =>
+	isXApiFailure(error) && ['unauthorized', 'forbidden', 'app-keys-refused', 'app-keys-missing', 'invalid-base-url'].includes(error.failure.kind);

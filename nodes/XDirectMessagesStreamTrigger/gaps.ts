@@ -4,6 +4,8 @@ import { settle } from '../shared/settle';
 import { advanceCursor } from '../XDirectMessagesTrigger/cursor';
 import type { Listing } from './listing';
 import { cursorSince, isGroupConversation, listAbove, listedItem } from './listing';
+import type { Backoff } from './backoff';
+import { afterFailure, FRESH_BACKOFF } from './backoff';
 import type { StreamSession } from './session';
 
 /**
@@ -65,4 +67,36 @@ export async function groupPollRun(session: StreamSession): Promise<void> {
 	const passed = listing.events.map((event) => event.id);
 	session.state.groupCursor = advanceCursor(cursor, passed, { covered: true, serverTimeMs: listing.serverTimeMs });
 	session.persist();
+}
+
+/** Catches up until the earliest start asked for is read completely (failed runs wait with X's HTTP back-off). */
+export async function catchUpLoop(session: StreamSession): Promise<void> {
+	let backoff: Backoff = FRESH_BACKOFF;
+	let emitted = 0;
+	while (!session.isClosed && session.state.catchUpFrom !== undefined) {
+		const requests = session.catchUpRequestCount;
+		const fromMs = session.state.catchUpFrom;
+		const outcome = await catchUpRun(session, fromMs);
+		emitted += outcome.emitted;
+		if (session.isClosed) return;
+		// A request that came meanwhile (another gap) reads again from the earliest start asked for.
+		if (outcome.complete && requests === session.catchUpRequestCount) {
+			session.state.catchUpFrom = undefined;
+			session.persist();
+			session.log('info', `caught up from ${new Date(fromMs).toISOString()}: ${emitted} message(s) the stream had not delivered`);
+			return;
+		}
+		if (outcome.complete) continue;
+		const step = afterFailure(backoff, 'http', session.setup.settings.maxReconnectWaitMs);
+		backoff = step.backoff;
+		await session.pause(step.waitMs);
+	}
+}
+
+/** Looks at group conversations once per period until the node closes. */
+export async function pollGroupsLoop(session: StreamSession): Promise<void> {
+	while (!session.isClosed) {
+		await groupPollRun(session);
+		await session.pause(session.setup.settings.groupPollMs);
+	}
 }

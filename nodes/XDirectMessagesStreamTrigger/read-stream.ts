@@ -1,6 +1,9 @@
 import { sleep } from 'n8n-workflow';
 
+import { isRecord } from '../shared/models/json';
 import type { StreamBody } from '../shared/transport';
+import type { Incoming } from '../XDirectMessagesInstantTrigger/payload';
+import { decodeIncoming } from '../XDirectMessagesInstantTrigger/payload';
 
 /**
  * Reads an open Activity stream line by line (one JSON object per `\r\n`-terminated line; an empty line is X's
@@ -82,4 +85,24 @@ export async function readStream(body: StreamBody, options: ReadOptions): Promis
 	} finally {
 		finished = true;
 	}
+}
+
+/** A line of the stream: an event envelope (the webhook's), or a problem X reports in the stream, or not JSON. */
+export type StreamLine = Incoming | { kind: 'problem'; title: string; detail: string; disconnect: boolean } | { kind: 'invalid' };
+
+export function decodeLine(line: string): StreamLine {
+	let message: unknown;
+	try {
+		message = JSON.parse(line);
+	} catch {
+		return { kind: 'invalid' };
+	}
+	if (isRecord(message) && Array.isArray(message.errors) && message.data === undefined) {
+		const problem = isRecord(message.errors[0]) ? message.errors[0] : {};
+		const title = typeof problem.title === 'string' ? problem.title : 'error';
+		const detail = typeof problem.detail === 'string' ? problem.detail : '';
+		// X ends the connection after an operational disconnect (x-activity-api.md §7).
+		return { kind: 'problem', title, detail, disconnect: problem.disconnect_type !== undefined || title === 'operational-disconnect' };
+	}
+	return decodeIncoming(message);
 }

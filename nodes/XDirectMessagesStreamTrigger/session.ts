@@ -1,19 +1,18 @@
 import type { IDataObject, INodeExecutionData, ITriggerFunctions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-import { isRecord } from '../shared/models/json';
 import type { OpenedStream, StreamBody, XApi } from '../shared/transport';
 import { isXApiFailure, openStream, serverDateMs } from '../shared/transport';
 import { withAttachments } from '../XDirectMessagesInstantTrigger/attachments';
 import type { InstantItem } from '../XDirectMessagesInstantTrigger/payload';
-import { decodeIncoming, itemsOf } from '../XDirectMessagesInstantTrigger/payload';
+import { itemsOf } from '../XDirectMessagesInstantTrigger/payload';
 import { selectNew } from '../XDirectMessagesInstantTrigger/select';
 import { forgetMemory, memoryOf, mergeMemory, saveState } from '../XDirectMessagesInstantTrigger/state';
 import type { Backoff, FailureClass } from './backoff';
-import { afterFailure, FRESH_BACKOFF } from './backoff';
-import { catchUpRun, groupPollRun } from './gaps';
+import { afterFailure, failureClass, FRESH_BACKOFF, isFatal } from './backoff';
+import { catchUpLoop, pollGroupsLoop } from './gaps';
 import type { LineOutcome, StreamEnd } from './read-stream';
-import { readStream } from './read-stream';
+import { decodeLine, readStream } from './read-stream';
 import type { StreamSettings } from './settings';
 import type { StreamState } from './state';
 
@@ -45,18 +44,6 @@ export interface SessionSetup {
 	scope: string;
 }
 
-/** What makes X's back-off grow after a failed attempt (x-activity-api.md §7). */
-function failureClass(error: unknown): FailureClass {
-	if (!isXApiFailure(error)) return 'network';
-	const { kind } = error.failure;
-	if (kind === 'rate-limited' || kind === 'stream-connections-full') return 'rate-limit';
-	return kind === 'network' ? 'network' : 'http';
-}
-
-/** Failures no waiting repairs: the workflow is handed back to n8n, which deactivates and retries it. */
-const isFatal = (error: unknown): boolean =>
-	isXApiFailure(error) && ['unauthorized', 'forbidden', 'app-keys-refused', 'app-keys-missing', 'invalid-base-url'].includes(error.failure.kind);
-
 /**
  * One held stream connection with everything around it: reconnects with X's back-off, backfill after short breaks,
  * catch-up through GET /2/dm_events after long ones, group polling, and the one path every item takes to emit().
@@ -78,6 +65,11 @@ export class StreamSession {
 	private savedAliveAt = 0;
 
 	private catchUpRequests = 0;
+
+	/** How many catch-ups were asked for: one asked while another runs makes it read again. */
+	get catchUpRequestCount(): number {
+		return this.catchUpRequests;
+	}
 
 	private catchingUp = false;
 
@@ -142,7 +134,7 @@ export class StreamSession {
 		this.tasks.push(this.hold(first));
 		// A catch-up saved before a restart (or asked for by the activation) goes on.
 		if (this.state.catchUpFrom !== undefined) this.runCatchUp();
-		if (this.setup.settings.groupPollMs > 0) this.tasks.push(this.pollGroups());
+		if (this.setup.settings.groupPollMs > 0) this.tasks.push(pollGroupsLoop(this));
 	}
 
 	/** Ends the connection and the background work (bounded wait). */
@@ -237,19 +229,15 @@ export class StreamSession {
 
 	/** One line of the stream: an event envelope, or an error X reports in the stream. */
 	private async onLine(line: string): Promise<LineOutcome> {
-		let message: unknown;
-		try {
-			message = JSON.parse(line);
-		} catch {
+		const incoming = decodeLine(line);
+		if (incoming.kind === 'invalid') {
 			this.log('warn', `ignored a stream line that is not JSON (${line.length} characters)`);
 			return 'continue';
 		}
-		if (isRecord(message) && Array.isArray(message.errors) && message.data === undefined) {
-			const problem = isRecord(message.errors[0]) ? message.errors[0] : {};
-			this.log('warn', `X reported in the stream: ${String(problem.title ?? 'error')}${problem.detail ? ` (${String(problem.detail)})` : ''}`);
-			return problem.disconnect_type !== undefined || problem.title === 'operational-disconnect' ? 'disconnect' : 'continue';
+		if (incoming.kind === 'problem') {
+			this.log('warn', `X reported in the stream: ${incoming.title}${incoming.detail ? ` (${incoming.detail})` : ''}`);
+			return incoming.disconnect ? 'disconnect' : 'continue';
 		}
-		const incoming = decodeIncoming(message);
 		if (incoming.kind !== 'delivery') return 'continue';
 		const { delivery } = incoming;
 		const chosen: string[] = this.setup.settings.events;
@@ -290,39 +278,9 @@ export class StreamSession {
 		if (this.catchingUp || this.closed) return;
 		this.catchingUp = true;
 		this.tasks.push(
-			this.catchUp().finally(() => {
+			catchUpLoop(this).finally(() => {
 				this.catchingUp = false;
 			}),
 		);
-	}
-
-	private async catchUp(): Promise<void> {
-		let backoff: Backoff = FRESH_BACKOFF;
-		let emitted = 0;
-		while (!this.closed && this.state.catchUpFrom !== undefined) {
-			const requests = this.catchUpRequests;
-			const fromMs = this.state.catchUpFrom;
-			const outcome = await catchUpRun(this, fromMs);
-			emitted += outcome.emitted;
-			if (this.closed) return;
-			// A request that came meanwhile (another gap) reads again from the earliest start asked for.
-			if (outcome.complete && requests === this.catchUpRequests) {
-				this.state.catchUpFrom = undefined;
-				this.persist();
-				this.log('info', `caught up from ${new Date(fromMs).toISOString()}: ${emitted} message(s) the stream had not delivered`);
-				return;
-			}
-			if (outcome.complete) continue;
-			const step = afterFailure(backoff, 'http', this.setup.settings.maxReconnectWaitMs);
-			backoff = step.backoff;
-			await this.pause(step.waitMs);
-		}
-	}
-
-	private async pollGroups(): Promise<void> {
-		while (!this.closed) {
-			await groupPollRun(this);
-			await this.pause(this.setup.settings.groupPollMs);
-		}
 	}
 }

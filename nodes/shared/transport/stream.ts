@@ -53,6 +53,36 @@ async function readErrorBody(body: unknown): Promise<IDataObject> {
 }
 
 /**
+ * The request's own abort, also fired by the caller's signal. Ending the connection from this side aborts the request:
+ * some n8n versions hand out a wrapper of the response (axios' Readable.from when maxContentLength is set, n8n 2.41)
+ * whose destroy() leaves the socket open and a pending read waiting, so a stalled connection would never end.
+ */
+function requestAbort(outer: IHttpRequestOptions['abortSignal']): { signal: AbortSignal; end(): void } {
+	const own = new AbortController();
+	const onOuterAbort = (): void => own.abort();
+	if (outer?.aborted) own.abort();
+	else outer?.addEventListener?.('abort', onOuterAbort);
+	return {
+		signal: own.signal,
+		end: () => {
+			outer?.removeEventListener?.('abort', onOuterAbort);
+			own.abort();
+		},
+	};
+}
+
+/** The open body; destroy() ends the request too. */
+function endingRequest(body: StreamBody, end: () => void): StreamBody {
+	return {
+		[Symbol.asyncIterator]: () => body[Symbol.asyncIterator](),
+		destroy: (error?: Error) => {
+			end();
+			body.destroy(error);
+		},
+	};
+}
+
+/**
  * Opens `GET {baseUrl}{path}` with the connection's app-only token. A 2xx gives the open body; any other answer is
  * read and thrown as XApiFailure (its kind says what happened: `stream-connections-full`, `rate-limited`, ...), and a
  * connection that could not be made as a `network` failure. `timeoutMs` bounds the wait for the answer's headers.
@@ -64,6 +94,7 @@ export async function openStream(
 	const line: XApiRequest = { method: 'GET', path: request.path, qs: request.qs };
 	const credentials = await credentialInfo(connection, line);
 	if (connection.appToken === undefined) throw new Error('The Activity stream needs the app-only token');
+	const abort = requestAbort(request.signal);
 	const options: IHttpRequestOptions = {
 		method: 'GET',
 		url: `${credentials.baseUrl}${request.path}`,
@@ -73,21 +104,23 @@ export async function openStream(
 		ignoreHttpStatusErrors: true,
 		timeout: request.timeoutMs,
 		headers: { 'User-Agent': 'n8n-nodes-x-dm' },
-		...(request.signal ? { abortSignal: request.signal } : {}),
+		abortSignal: abort.signal,
 	};
 	const attempt = await sendWithAppToken(connection.context, connection.appToken, options).then(
 		(raw: unknown) => ({ raw }),
 		(error: unknown) => ({ error }),
 	);
 	if ('error' in attempt) {
+		abort.end();
 		const { kind, code } = classifyNetworkError(attempt.error);
 		throw new XApiFailure({ kind: 'network', network: kind, code, baseUrl: credentials.baseUrl, retried: false }, line);
 	}
 	const full = isRecord(attempt.raw) ? attempt.raw : {};
 	const statusCode = typeof full.statusCode === 'number' ? full.statusCode : 0;
 	const headers = isRecord(full.headers) ? full.headers : {};
-	if (statusCode >= 200 && statusCode < 300 && isStreamBody(full.body)) return { statusCode, headers, body: full.body };
+	if (statusCode >= 200 && statusCode < 300 && isStreamBody(full.body)) return { statusCode, headers, body: endingRequest(full.body, abort.end) };
 	const body = redactBody(await readErrorBody(full.body), credentials.secrets);
+	abort.end();
 	const failure = classifyAnswer({ statusCode, headers, body }, {
 		request: line,
 		credentialType: connection.credentialType,

@@ -12,12 +12,14 @@ import * as event from '../../../nodes/XDirectMessages/actions/event';
 import * as message from '../../../nodes/XDirectMessages/actions/message';
 import * as user from '../../../nodes/XDirectMessages/actions/user';
 import { XDirectMessagesInstantTrigger } from '../../../nodes/XDirectMessagesInstantTrigger/XDirectMessagesInstantTrigger.node';
+import { XDirectMessagesStreamTrigger } from '../../../nodes/XDirectMessagesStreamTrigger/XDirectMessagesStreamTrigger.node';
 import { XDirectMessagesTrigger } from '../../../nodes/XDirectMessagesTrigger/XDirectMessagesTrigger.node';
 import { toolVariant } from '../../fixtures/n8n';
 
 const action = new XDirectMessages();
 const trigger = new XDirectMessagesTrigger();
 const instantTrigger = new XDirectMessagesInstantTrigger();
+const streamTrigger = new XDirectMessagesStreamTrigger();
 const actionTool = toolVariant(action);
 const NODES: Array<[string, INodeType]> = [
 	['xDirectMessages', action],
@@ -210,12 +212,13 @@ describe('the example workflows load without parameter issues', () => {
 				'n8n-nodes-x-dm.xDirectMessagesTool',
 				'n8n-nodes-x-dm.xDirectMessagesTrigger',
 				'n8n-nodes-x-dm.xDirectMessagesInstantTrigger',
+				'n8n-nodes-x-dm.xDirectMessagesStreamTrigger',
 			]),
 		);
 	});
 
 	test.each(nodes)('%s: %s', (_file, _name, node) => {
-		const nodeType = node.type.endsWith('InstantTrigger') ? instantTrigger : node.type.endsWith('Trigger') ? trigger : node.type.endsWith('Tool') ? actionTool : action;
+		const nodeType = node.type.endsWith('StreamTrigger') ? streamTrigger : node.type.endsWith('InstantTrigger') ? instantTrigger : node.type.endsWith('Trigger') ? trigger : node.type.endsWith('Tool') ? actionTool : action;
 		expect(NodeHelpers.getNodeParametersIssues(nodeType.description.properties, node, nodeType.description)).toBeNull();
 		const { pollTimes: _pollTimes, ...parameters } = node.parameters;
 		for (const [parameter, value] of Object.entries(parameters)) {
