@@ -525,7 +525,7 @@ async function runScenarios(options: Options, packageDir: string): Promise<Recor
 				costScenario(packageDir, log),
 			);
 		}
-		if (wanted('instant')) sections.instant = await section('instant trigger vs polling (latency, idle requests, billing)', () => instantScenario(packageDir));
+		if (wanted('instant')) sections.instant = await section('instant and stream triggers vs polling (latency, idle requests, billing)', () => instantScenario(packageDir));
 	} finally {
 		await emu.close();
 		shutdown();
