@@ -277,10 +277,12 @@ export class StreamSession {
 	private runCatchUp(): void {
 		if (this.catchingUp || this.closed) return;
 		this.catchingUp = true;
-		this.tasks.push(
-			catchUpLoop(this).finally(() => {
-				this.catchingUp = false;
-			}),
-		);
+		// Removed from the tasks when done: a connection held for months catches up many times.
+		const task: Promise<void> = catchUpLoop(this).finally(() => {
+			this.catchingUp = false;
+			const at = this.tasks.indexOf(task);
+			if (at >= 0) this.tasks.splice(at, 1);
+		});
+		this.tasks.push(task);
 	}
 }
