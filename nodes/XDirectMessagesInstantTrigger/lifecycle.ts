@@ -5,17 +5,19 @@ import { triggerLimits } from '../shared/connection';
 import { settle } from '../shared/settle';
 import type { XApi, XApiConnection } from '../shared/transport';
 import { appOnlyConnection, createXApi, isXApiFailure, OAUTH2_CREDENTIAL_TYPE } from '../shared/transport';
-import { getAuthenticatedUser, isNoUserFound, lookupUsernames } from '../shared/users';
+import { getAuthenticatedUser } from '../shared/users';
 import { catchUp } from './catch-up';
 import { lifecycleError } from './refusals';
+import { resolveSenders } from './select';
 import type { InstantSettings } from './settings';
-import { readSettings, sendersFingerprint, subscriptionTag } from './settings';
+import { readSettings, subscriptionTag } from './settings';
 import type { InstantState, OwnSubscription } from './state';
-import { claimCatchUp, forgetMemory, loadState, memoryOf, mergeMemory, saveState } from './state';
+import { claimCatchUp, forgetMemory, loadState, memoryOf, memoryScope, mergeMemory, saveState } from './state';
 import type { XSubscription, XWebhook } from './x-activity';
 import {
 	createSubscription,
-	deleteSubscription,
+	deleted,
+	deleteSubscriptions,
 	deleteWebhook,
 	listSubscriptions,
 	listWebhooks,
@@ -38,9 +40,6 @@ interface Session {
 /** Production activations catch up; a test run in the editor ("Listen for test event") does not. */
 const isProduction = (ctx: IHookFunctions): boolean => ctx.getMode() !== 'manual' && ctx.getActivationMode() !== 'manual';
 
-export function memoryScope(ctx: { getWorkflow(): { id?: string }; getNode(): { id: string }; getMode(): string }): string {
-	return `${ctx.getWorkflow().id ?? ''}:${ctx.getNode().id}:${ctx.getMode() === 'manual' ? 'test' : 'live'}`;
-}
 
 /** Opens a session; fails before any request when the credential lacks the API Key or Secret. */
 async function openSession(ctx: IHookFunctions): Promise<Session> {
@@ -77,24 +76,6 @@ function isOurs(subscription: XSubscription, session: Session, webhookId: string
 	return listed === true || (subscription.tag === session.tag && subscription.webhookId !== undefined && subscription.webhookId === webhookId);
 }
 
-/** Resolves the @usernames of "Only From Senders" once per settings (kept in the state). */
-async function resolveSenders(session: Session): Promise<InstantState['senders']> {
-	const names = session.settings.senders.filter((ref) => ref.kind === 'username').map((ref) => ref.value.toLowerCase());
-	if (!names.length) return undefined;
-	const fingerprint = sendersFingerprint(session.settings.senders);
-	if (session.state.senders?.fingerprint === fingerprint) return session.state.senders;
-	const lookup = await settle(lookupUsernames(session.user, names));
-	if (!lookup.ok && !isNoUserFound(lookup.error)) throw lookup.error;
-	const found = lookup.ok ? lookup.value : new Map<string, string>();
-	const unknown = names.filter((name) => !found.has(name));
-	if (unknown.length) {
-		throw new NodeOperationError(session.ctx.getNode(), `X has no user ${unknown.map((name) => `@${name}`).join(', ')}`, {
-			description: 'Check the spelling of the username in "Only From Senders", or use the user ID instead.',
-		});
-	}
-	return { fingerprint, ids: Object.fromEntries(found) };
-}
-
 /** Whether X still has this node's webhook (valid, for its URL) and a subscription of it for every chosen event. */
 export async function checkExists(this: IHookFunctions): Promise<boolean> {
 	const saved = loadState(this.getWorkflowStaticData('node'));
@@ -112,7 +93,7 @@ export async function checkExists(this: IHookFunctions): Promise<boolean> {
 		);
 		if (!complete) return false;
 		// n8n restarts call only checkExists: this is where deliveries missed while it was down are asked for again.
-		const senders = await resolveSenders(session);
+		const senders = await resolveSenders(session.ctx.getNode(), session.user, session.settings, session.state.senders);
 		const catchingUp = isProduction(this) && session.settings.catchUp;
 		if (catchingUp) claimCatchUp(memoryScope(this));
 		const job = catchingUp ? await catchUp(this, session.app, webhook.id, session.state, nowMs) : undefined;
@@ -146,16 +127,6 @@ async function ensureSubscription(session: Session, all: XSubscription[], event:
 	return { id: identical.id, eventType: event, owned: false };
 }
 
-/** Runs a delete; what X no longer has counts as deleted. */
-async function deleted(run: Promise<void>): Promise<void> {
-	const outcome = await settle(run);
-	if (!outcome.ok && !(isXApiFailure(outcome.error) && outcome.error.kind === 'not-found')) throw outcome.error;
-}
-
-/** Deletes subscriptions; one X no longer has counts as deleted. */
-async function deleteSubscriptions(app: XApi, ids: string[]): Promise<void> {
-	for (const id of ids) await deleted(deleteSubscription(app, id));
-}
 
 /** Finds or registers the webhook and finds or creates a subscription per chosen event; catches up when it can. */
 export async function create(this: IHookFunctions): Promise<boolean> {
@@ -163,7 +134,7 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 		const session = await openSession(this);
 		const me = await getAuthenticatedUser(session.user);
 		if (!me) throw new NodeOperationError(this.getNode(), 'X did not return the authenticated user (GET /2/users/me)');
-		const senders = await resolveSenders(session);
+		const senders = await resolveSenders(session.ctx.getNode(), session.user, session.settings, session.state.senders);
 		const { webhooks, nowMs } = await listWebhooks(session.app);
 		const webhook = await ensureWebhook(session, webhooks);
 		// Saved at once: when a later step fails, n8n's clean-up (delete) finds the webhook to remove.

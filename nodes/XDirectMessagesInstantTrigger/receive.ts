@@ -4,13 +4,12 @@ import { triggerLimits } from '../shared/connection';
 import { appOnlyConnection, createXApi, OAUTH2_CREDENTIAL_TYPE } from '../shared/transport';
 import { withAttachments } from './attachments';
 import { catchUp } from './catch-up';
-import { memoryScope } from './lifecycle';
 import type { Delivery, Incoming } from './payload';
 import { decodeIncoming, itemsOf } from './payload';
 import { readSettings } from './settings';
 import { crcResponse, isSignedBy } from './signature';
 import { selectNew } from './select';
-import { claimCatchUp, loadState, memoryOf, mergeMemory, saveState } from './state';
+import { claimCatchUp, loadState, memoryOf, memoryScope, mergeMemory, saveState } from './state';
 import { listWebhooks } from './x-activity';
 
 const SIGNATURE_HEADER = 'x-twitter-webhooks-signature';

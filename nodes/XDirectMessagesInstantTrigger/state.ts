@@ -116,6 +116,11 @@ interface Memory {
 
 const memories = new Map<string, Memory>();
 
+/** The key of a workflow node's process memory: test runs in the editor apart from the active workflow. */
+export function memoryScope(ctx: { getWorkflow(): { id?: string }; getNode(): { id: string }; getMode(): string }): string {
+	return `${ctx.getWorkflow().id ?? ''}:${ctx.getNode().id}:${ctx.getMode() === 'manual' ? 'test' : 'live'}`;
+}
+
 export function memoryOf(scope: string): Memory {
 	let memory = memories.get(scope);
 	if (!memory) memories.set(scope, (memory = { seen: new Set(), order: [] }));

@@ -1,8 +1,9 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { isRecord, records } from '../shared/models/json';
+import { settle } from '../shared/settle';
 import type { XApi } from '../shared/transport';
-import { serverNowMs } from '../shared/transport';
+import { isXApiFailure, serverNowMs } from '../shared/transport';
 
 /**
  * The X Activity API calls of the trigger (x-activity-api.md §3, §8): webhooks, subscriptions and replay jobs. Reads
@@ -110,6 +111,17 @@ export async function createSubscription(user: XApi, wanted: NewSubscription): P
 
 export async function deleteSubscription(app: XApi, id: string): Promise<void> {
 	await app.write('DELETE', `/2/activity/subscriptions/${encodeURIComponent(id)}`);
+}
+
+/** Runs a delete; what X no longer has counts as deleted. */
+export async function deleted(run: Promise<void>): Promise<void> {
+	const outcome = await settle(run);
+	if (!outcome.ok && !(isXApiFailure(outcome.error) && outcome.error.kind === 'not-found')) throw outcome.error;
+}
+
+/** Deletes subscriptions; one X no longer has counts as deleted. */
+export async function deleteSubscriptions(app: XApi, ids: string[]): Promise<void> {
+	for (const id of ids) await deleted(deleteSubscription(app, id));
 }
 
 /** yyyymmddhhmm in UTC, the replay endpoint's time format. */

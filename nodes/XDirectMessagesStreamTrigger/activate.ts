@@ -3,40 +3,22 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { triggerLimits } from '../shared/connection';
 import { settle } from '../shared/settle';
-import type { XApi, XApiConnection } from '../shared/transport';
+import type { XApiConnection } from '../shared/transport';
 import { appOnlyConnection, createXApi, isXApiFailure, OAUTH2_CREDENTIAL_TYPE, serverDateMs } from '../shared/transport';
 import { decodeUser } from '../shared/models';
-import { isNoUserFound, lookupUsernames } from '../shared/users';
-import { memoryScope } from '../XDirectMessagesInstantTrigger/lifecycle';
 import { lifecycleError } from '../XDirectMessagesInstantTrigger/refusals';
-import { sendersFingerprint, subscriptionTag } from '../XDirectMessagesInstantTrigger/settings';
-import type { StreamSettings } from './settings';
+import { resolveSenders } from '../XDirectMessagesInstantTrigger/select';
+import { subscriptionTag } from '../XDirectMessagesInstantTrigger/settings';
+import { memoryScope } from '../XDirectMessagesInstantTrigger/state';
 import { readStreamSettings } from './settings';
 import { GAP_MARGIN_MS, NODE_LABEL, StreamSession } from './session';
 import type { StreamState } from './state';
 import { loadStreamState } from './state';
-import { deleteSubscriptions, ensureSubscriptions, releaseSubscriptions, useSubscriptions } from './subscriptions';
+import { deleteSubscriptions } from '../XDirectMessagesInstantTrigger/x-activity';
+import { ensureSubscriptions, releaseSubscriptions, useSubscriptions } from './subscriptions';
 
 /** Activations that continue a running workflow (n8n's start-up, a save while active, a new leader) rather than start it. */
 const RESUMING_ACTIVATIONS: string[] = ['init', 'update', 'leadershipChange'];
-
-/** Resolves the @usernames of "Only From Senders" once per settings (kept in the state). */
-async function resolveSenders(ctx: ITriggerFunctions, user: XApi, settings: StreamSettings, state: StreamState): Promise<StreamState['senders']> {
-	const names = settings.senders.filter((ref) => ref.kind === 'username').map((ref) => ref.value.toLowerCase());
-	if (!names.length) return undefined;
-	const fingerprint = sendersFingerprint(settings.senders);
-	if (state.senders?.fingerprint === fingerprint) return state.senders;
-	const lookup = await settle(lookupUsernames(user, names));
-	if (!lookup.ok && !isNoUserFound(lookup.error)) throw lookup.error;
-	const found = lookup.ok ? lookup.value : new Map<string, string>();
-	const unknown = names.filter((name) => !found.has(name));
-	if (unknown.length) {
-		throw new NodeOperationError(ctx.getNode(), `X has no user ${unknown.map((name) => `@${name}`).join(', ')}`, {
-			description: 'Check the spelling of the username in "Only From Senders", or use the user ID instead.',
-		});
-	}
-	return { fingerprint, ids: Object.fromEntries(found) };
-}
 
 /** Runs an activation step; failures become node errors that name X's reason and what to do. */
 async function step<T>(ctx: ITriggerFunctions, run: () => Promise<T>): Promise<T> {
@@ -74,7 +56,7 @@ export async function activate(this: ITriggerFunctions): Promise<ITriggerRespons
 			delete state.catchUpFrom;
 			delete state.groupCursor;
 		}
-		state.senders = await resolveSenders(ctx, user, settings, state);
+		state.senders = await resolveSenders(ctx.getNode(), user, settings, state.senders);
 		return { app, user, me, state, xClockMs: serverDateMs(headers) };
 	});
 	const tag = subscriptionTag(ctx);

@@ -6,7 +6,7 @@ import type { XApi } from '../shared/transport';
 import { isXApiFailure } from '../shared/transport';
 import type { OwnSubscription } from '../XDirectMessagesInstantTrigger/state';
 import type { XSubscription } from '../XDirectMessagesInstantTrigger/x-activity';
-import { createSubscription, deleteSubscription, listSubscriptions } from '../XDirectMessagesInstantTrigger/x-activity';
+import { createSubscription, deleteSubscriptions, listSubscriptions } from '../XDirectMessagesInstantTrigger/x-activity';
 
 /**
  * The Stream Trigger's X Activity subscriptions: one per chosen event, without a webhook (X then delivers only on the
@@ -52,14 +52,6 @@ export function releaseSubscriptions(scope: string, ids: string[]): string[] {
 }
 
 const isConflict = (error: unknown): boolean => isXApiFailure(error) && 'status' in error.failure && error.failure.status === 409;
-
-/** Deletes subscriptions; one X no longer has counts as deleted. */
-export async function deleteSubscriptions(app: XApi, ids: string[]): Promise<void> {
-	for (const id of ids) {
-		const outcome = await settle(deleteSubscription(app, id));
-		if (!outcome.ok && !(isXApiFailure(outcome.error) && outcome.error.kind === 'not-found')) throw outcome.error;
-	}
-}
 
 /** A subscription for one event: this node's own (tag), an identical one that already exists (409), or a new one. */
 async function ensureOne(ctx: ITriggerFunctions, setup: SubscriptionSetup, all: XSubscription[], event: string): Promise<OwnSubscription> {
