@@ -1,6 +1,7 @@
 import type { ITriggerFunctions } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
+import type { NumberBounds } from '../shared/connection';
+import { boundedNumber } from '../shared/connection';
 import type { InstantSettings } from '../XDirectMessagesInstantTrigger/settings';
 import { readSettings as readInstantSettings } from '../XDirectMessagesInstantTrigger/settings';
 import { DEFAULT_SILENCE_SECONDS, MAX_GROUP_POLL_MINUTES, MAX_RECONNECT_WAIT_SECONDS, MAX_SILENCE_SECONDS } from './description';
@@ -13,25 +14,30 @@ export interface StreamSettings extends InstantSettings {
 	maxReconnectWaitMs: number;
 }
 
-function boundedNumber(ctx: ITriggerFunctions, name: string, label: string, fallback: number, min: number, max: number, integer = false): number {
-	const raw = ctx.getNodeParameter(`options.${name}`, fallback);
-	const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
-	const valid = typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max && (!integer || Number.isInteger(value));
-	if (!valid) {
-		throw new NodeOperationError(ctx.getNode(), `${label} must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}, got "${String(raw)}"`, {
-			description: `Change "${label}" in the trigger's options.`,
-		});
-	}
-	return value;
+/** An option of the trigger's collection within its bounds (checked before any request). */
+function option(ctx: ITriggerFunctions, name: string, fallback: number, bounds: NumberBounds): number {
+	return boundedNumber(ctx.getNode(), ctx.getNodeParameter(`options.${name}`, fallback), bounds);
 }
 
 export function readStreamSettings(ctx: ITriggerFunctions): StreamSettings {
-	const minutes = boundedNumber(ctx, 'groupPollMinutes', 'Poll Group Conversations Every (Minutes)', 0, 0, MAX_GROUP_POLL_MINUTES);
-	return {
-		...readInstantSettings(ctx),
-		groupPollMs: minutes * 60_000,
-		silenceMs: boundedNumber(ctx, 'silenceSeconds', 'Reconnect After Silence (Seconds)', DEFAULT_SILENCE_SECONDS, 1, MAX_SILENCE_SECONDS) * 1000,
-		maxReconnectWaitMs:
-			boundedNumber(ctx, 'maxReconnectWaitSeconds', 'Max Reconnect Wait (Seconds)', MAX_RECONNECT_WAIT_SECONDS, 1, MAX_RECONNECT_WAIT_SECONDS) * 1000,
-	};
+	const minutes = option(ctx, 'groupPollMinutes', 0, {
+		label: 'Poll Group Conversations Every (Minutes)',
+		unit: 'minutes',
+		min: 0,
+		max: MAX_GROUP_POLL_MINUTES,
+		description: `0 turns the polling of group conversations off; at most ${MAX_GROUP_POLL_MINUTES} (a day).`,
+	});
+	const silence = option(ctx, 'silenceSeconds', DEFAULT_SILENCE_SECONDS, {
+		label: 'Reconnect After Silence (Seconds)',
+		min: 1,
+		max: MAX_SILENCE_SECONDS,
+		description: 'X sends a keep-alive at least every 20 seconds: a value above 20 avoids reconnecting a healthy stream.',
+	});
+	const maxWait = option(ctx, 'maxReconnectWaitSeconds', MAX_RECONNECT_WAIT_SECONDS, {
+		label: 'Max Reconnect Wait (Seconds)',
+		min: 1,
+		max: MAX_RECONNECT_WAIT_SECONDS,
+		description: `At most ${MAX_RECONNECT_WAIT_SECONDS}, X's longest back-off step.`,
+	});
+	return { ...readInstantSettings(ctx), groupPollMs: minutes * 60_000, silenceMs: silence * 1000, maxReconnectWaitMs: maxWait * 1000 };
 }

@@ -36,25 +36,31 @@ export function credentialTypeFor(authentication: unknown): XCredentialType {
 	return authentication === 'oAuth1' ? OAUTH1_CREDENTIAL_TYPE : OAUTH2_CREDENTIAL_TYPE;
 }
 
-function seconds(value: unknown): unknown {
+function numeric(value: unknown): unknown {
 	return typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
 }
 
+/** The bounds of a number option, its label and unit for the error, and what to tell the user. */
+export interface NumberBounds {
+	label: string;
+	min: number;
+	max: number;
+	description: string;
+	/** Default: seconds. */
+	unit?: 'seconds' | 'minutes';
+}
+
 /**
- * Reads a number of seconds within [min, max]. The bounds keep every value something the timers can hold (a timer
- * above 2^31 - 1 ms fires at once) and keep a tiny timeout from rounding to 0 ms, which means "no timeout".
+ * Reads a number (of seconds, unless the bounds say otherwise) within [min, max]; anything else fails before any
+ * request, naming the option. The bounds keep every value something the timers can hold (a timer above 2^31 - 1 ms
+ * fires at once) and keep a tiny timeout from rounding to 0 ms, which means "no timeout".
  */
-function boundedSeconds(
-	node: INode,
-	configured: unknown,
-	bounds: { label: string; min: number; max: number; description: string },
-	itemIndex?: number,
-): number {
-	const value = seconds(configured);
+export function boundedNumber(node: INode, configured: unknown, bounds: NumberBounds, itemIndex?: number): number {
+	const value = numeric(configured);
 	if (typeof value !== 'number' || !Number.isFinite(value) || value < bounds.min || value > bounds.max) {
 		throw new NodeOperationError(
 			node,
-			`${bounds.label} must be a number of seconds from ${bounds.min} to ${bounds.max}, got "${String(configured)}"`,
+			`${bounds.label} must be a number of ${bounds.unit ?? 'seconds'} from ${bounds.min} to ${bounds.max}, got "${String(configured)}"`,
 			{ itemIndex, description: bounds.description },
 		);
 	}
@@ -69,7 +75,7 @@ function maxRateLimitWaitMs(node: INode, read: Read, itemIndex?: number): number
 		max: MAX_RATE_LIMIT_WAIT_SECONDS,
 		description: `0 means: never wait, fail at once. At most ${MAX_RATE_LIMIT_WAIT_SECONDS} (one day, the longest window X announces).`,
 	};
-	return boundedSeconds(node, configured, bounds, itemIndex) * 1000;
+	return boundedNumber(node, configured, bounds, itemIndex) * 1000;
 }
 
 function timeoutMs(node: INode, read: Read, itemIndex?: number): number {
@@ -81,7 +87,7 @@ function timeoutMs(node: INode, read: Read, itemIndex?: number): number {
 		description: `Seconds to wait for X to answer one request: at least ${MIN_TIMEOUT_SECONDS} (one millisecond), at most ${MAX_TIMEOUT_SECONDS} (one hour).`,
 	};
 	// At least 1 ms after rounding: 0 would mean "no timeout".
-	return Math.max(1, Math.round(boundedSeconds(node, configured, bounds, itemIndex) * 1000));
+	return Math.max(1, Math.round(boundedNumber(node, configured, bounds, itemIndex) * 1000));
 }
 
 /** The action node: its options apply to every request of the item. */
