@@ -3,7 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { isRecord, isStringArray } from '../shared/models/json';
 
 /** Bumped when the stored shape changes incompatibly; another version reads as nothing stored. */
-const STATE_VERSION = 1;
+export const STATE_VERSION = 1;
 /** How many dedupe keys (DM ids, event_uuids) are remembered: far more than X redelivers within its retry window. */
 export const SEEN_LIMIT = 2000;
 

@@ -5,7 +5,7 @@ import type { DmEvent, XIncludes } from '../shared/models';
 import type { XApi } from '../shared/transport';
 import { USER_NAME_FIELDS } from '../shared/users';
 import type { DmCursor } from '../XDirectMessagesTrigger/cursor';
-import { compareIds, floorBound, lastIdBefore, reachesBound, selectUnseen } from '../XDirectMessagesTrigger/cursor';
+import { floorBound, lastIdBefore, reachesBound, selectUnseen } from '../XDirectMessagesTrigger/cursor';
 import { QUIET_FIRST_PAGE } from '../XDirectMessagesTrigger/page-size';
 import { fetchRun } from '../XDirectMessagesTrigger/paging';
 import type { InstantItem } from '../XDirectMessagesInstantTrigger/payload';
@@ -93,6 +93,3 @@ export function listedItem(event: DmEvent, includes: XIncludes, accountId: strin
 		timeMs: timeMs !== undefined && Number.isFinite(timeMs) ? timeMs : undefined,
 	};
 }
-
-/** Oldest first, by id. */
-export const byId = (a: DmEvent, b: DmEvent): number => compareIds(a.id, b.id);

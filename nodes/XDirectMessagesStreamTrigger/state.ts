@@ -4,10 +4,8 @@ import { isStringArray } from '../shared/models/json';
 import type { DmCursor } from '../XDirectMessagesTrigger/cursor';
 import { parseCursor } from '../XDirectMessagesTrigger/cursor';
 import type { DedupeState, InstantState, OwnSubscription } from '../XDirectMessagesInstantTrigger/state';
-import { parseSenders, parseSubscriptions, SEEN_LIMIT } from '../XDirectMessagesInstantTrigger/state';
-
-/** Bumped when the stored shape changes incompatibly; another version reads as nothing stored. */
-const STATE_VERSION = 1;
+// saveState (shared) writes the version: another version reads as nothing stored.
+import { parseSenders, parseSubscriptions, SEEN_LIMIT, STATE_VERSION } from '../XDirectMessagesInstantTrigger/state';
 
 /**
  * What the Stream Trigger keeps in the workflow's static data (scope 'node'); n8n saves it with every emit and at
@@ -46,8 +44,4 @@ export function loadStreamState(staticData: IDataObject): StreamState {
 	};
 	for (const key of Object.keys(state) as Array<keyof StreamState>) if (state[key] === undefined) delete state[key];
 	return state;
-}
-
-export function streamStateData(state: StreamState): IDataObject {
-	return { version: STATE_VERSION, ...JSON.parse(JSON.stringify(state)) } as IDataObject;
 }
