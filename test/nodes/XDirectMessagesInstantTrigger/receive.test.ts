@@ -2,7 +2,7 @@
 // the items of each event type, duplicates and filters.
 import type { IDataObject } from 'n8n-workflow';
 
-import { oneToOneId } from '../../fixtures/x-node';
+import { expectReadAndTypingItems, oneToOneId } from '../../fixtures/x-node';
 import { API_KEY_SECRET, APP_ID, post, settleFor, signatureOf, useInstantEnv, waitFor } from './instant-env';
 import { createHmac } from 'crypto';
 
@@ -109,21 +109,7 @@ describe('items', () => {
 		env.emu.typingAs(bob.id, { to: alice.id });
 		await waitFor(() => wf.executions.length === 2, 'the typing event');
 		const [read, typing] = wf.emitted();
-		expect(read).toEqual(
-			expect.objectContaining({
-				event_type: 'MessageRead',
-				x_event_type: 'dm.read',
-				sender_id: bob.id,
-				recipient_id: alice.id,
-				last_read_event_id: dm.id,
-				dm_conversation_id: oneToOneId(alice, bob),
-				direction: 'received',
-				sender: expect.objectContaining({ username: 'bob' }),
-			}),
-		);
-		expect(typeof read.event_uuid).toBe('string');
-		expect(read.id).toBeUndefined();
-		expect(typing).toEqual(expect.objectContaining({ event_type: 'Typing', x_event_type: 'dm.indicate_typing', sender_id: bob.id, recipient_id: alice.id }));
+		expectReadAndTypingItems(read, typing, { account: alice, reader: bob, dmId: dm.id });
 	});
 
 	test('an attachment becomes attachments.media_keys, as the polling trigger has it', async () => {

@@ -1,6 +1,6 @@
 // What the stream trigger emits for the events on the app's stream: the items of each event type (the Instant
 // Trigger's shape), the filters, and the events of other subscriptions of the same app.
-import { oneToOneId } from '../../fixtures/x-node';
+import { expectReadAndTypingItems, oneToOneId } from '../../fixtures/x-node';
 import { settleFor, useStreamEnv, waitFor } from './stream-env';
 
 const env = useStreamEnv();
@@ -35,21 +35,7 @@ describe('items', () => {
 		await settleFor(ARRIVAL_MS);
 		expect(wf.executions).toHaveLength(2);
 		const [read, typing] = wf.emitted();
-		expect(read).toEqual(
-			expect.objectContaining({
-				event_type: 'MessageRead',
-				x_event_type: 'dm.read',
-				sender_id: bob.id,
-				recipient_id: alice.id,
-				last_read_event_id: dm.id,
-				dm_conversation_id: oneToOneId(alice, bob),
-				direction: 'received',
-				sender: expect.objectContaining({ username: 'bob' }),
-			}),
-		);
-		expect(typeof read.event_uuid).toBe('string');
-		expect(read.id).toBeUndefined();
-		expect(typing).toEqual(expect.objectContaining({ event_type: 'Typing', x_event_type: 'dm.indicate_typing', sender_id: bob.id, recipient_id: alice.id }));
+		expectReadAndTypingItems(read, typing, { account: alice, reader: bob, dmId: dm.id });
 	});
 
 	test('an attachment becomes attachments.media_keys', async () => {
