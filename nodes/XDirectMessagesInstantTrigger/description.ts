@@ -20,14 +20,14 @@ export const INSTANT_EVENTS = [
 export type InstantEventType = (typeof INSTANT_EVENTS)[number]['value'];
 export const INSTANT_EVENT_TYPES: InstantEventType[] = INSTANT_EVENTS.map((event) => event.value);
 
-const catchUpOption: INodeProperties = {
-	displayName: 'Catch Up After Downtime',
-	name: 'catchUp',
-	type: 'boolean',
-	default: true,
-	description:
-		'Whether to ask X to deliver again what it sent while n8n was down or restarting (X replays up to 24 hours back). Duplicates are dropped, so every Direct Message starts the workflow once.',
-};
+/** "Catch Up After Downtime" of both push triggers (settings.ts reads it, on by default); how each catches up differs. */
+export function catchUpProperty(description: string): INodeProperties {
+	return { displayName: 'Catch Up After Downtime', name: 'catchUp', type: 'boolean', default: true, description };
+}
+
+const catchUpOption = catchUpProperty(
+	'Whether to ask X to deliver again what it sent while n8n was down or restarting (X replays up to 24 hours back). Duplicates are dropped, so every Direct Message starts the workflow once.',
+);
 
 const downloadOption: INodeProperties = {
 	...downloadAttachmentsOption,

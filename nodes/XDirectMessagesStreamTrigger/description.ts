@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { attachmentsFieldOption, downloadAttachmentsOption, optionsCollection, timeoutOption } from '../shared/properties';
-import { pushEventsProperty, pushFilterOptions } from '../XDirectMessagesInstantTrigger/description';
+import { catchUpProperty, pushEventsProperty, pushFilterOptions } from '../XDirectMessagesInstantTrigger/description';
 
 /** X's keep-alive: "at least every 20 seconds" a `\r\n` (x-activity-api.md §7); silence past this is a stalled stream. */
 export const DEFAULT_SILENCE_SECONDS = 30;
@@ -10,14 +10,9 @@ export const MAX_SILENCE_SECONDS = 300;
 export const MAX_RECONNECT_WAIT_SECONDS = 320;
 export const MAX_GROUP_POLL_MINUTES = 1440;
 
-const catchUpOption: INodeProperties = {
-	displayName: 'Catch Up After Downtime',
-	name: 'catchUp',
-	type: 'boolean',
-	default: true,
-	description:
-		'Whether to fetch what the stream could not deliver: after a short break X sends the last minutes again (backfill); after a longer one, or when n8n was down, the messages since the last moment the stream was alive are read with GET /2/dm_events. Duplicates are dropped, so every Direct Message starts the workflow once.',
-};
+const catchUpOption = catchUpProperty(
+	'Whether to fetch what the stream could not deliver: after a short break X sends the last minutes again (backfill); after a longer one, or when n8n was down, the messages since the last moment the stream was alive are read with GET /2/dm_events. Duplicates are dropped, so every Direct Message starts the workflow once.',
+);
 
 const groupPollOption: INodeProperties = {
 	displayName: 'Poll Group Conversations Every (Minutes)',
